@@ -1,0 +1,153 @@
+import type { Clock } from '../shared/clock.js'
+import { ownTables, type MetadataStore } from '../store/index.js'
+import type { StoredEvent } from './event.js'
+import { readEvents } from './outbox.js'
+import type { EventTables } from './schema.js'
+
+/** Handles one event; throwing leaves the cursor before it, so it is delivered again. */
+export type EventHandler = (event: StoredEvent) => Promise<void>
+
+interface Subscription {
+  readonly name: string
+  readonly types: readonly string[] | undefined
+  readonly handler: EventHandler
+  readonly fromStart: boolean
+  /** When a gap in ids was first seen (PostgreSQL sequences commit out of order). */
+  gapSeenAtMs?: number | undefined
+}
+
+export interface EventDispatcherOptions {
+  readonly pollIntervalMs?: number
+  /** How long to wait for a missing id to commit before reading past it. */
+  readonly gapTimeoutMs?: number
+  readonly batchSize?: number
+  readonly onError?: (subscriber: string, err: unknown) => void
+}
+
+/**
+ * Delivers outbox events to named, durable subscribers: each one's position is stored, so after
+ * a restart it resumes where it stopped (at-least-once). Reads the outbox only, never a business
+ * table.
+ */
+export class EventDispatcher {
+  readonly #store: MetadataStore
+  readonly #clock: Clock
+  readonly #options: Required<EventDispatcherOptions>
+  readonly #subscriptions: Subscription[] = []
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<void> | undefined
+
+  constructor(store: MetadataStore, clock: Clock, options: EventDispatcherOptions = {}) {
+    this.#store = store
+    this.#clock = clock
+    this.#options = {
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      gapTimeoutMs: options.gapTimeoutMs ?? 5000,
+      batchSize: options.batchSize ?? 500,
+      onError: options.onError ?? (() => {}),
+    }
+  }
+
+  /**
+   * Registers a durable subscriber. `name` identifies its stored position: keep it stable.
+   * A new subscriber starts at the end of the outbox unless `fromStart` is set.
+   */
+  subscribe(
+    name: string,
+    handler: EventHandler,
+    { types, fromStart = false }: { types?: readonly string[]; fromStart?: boolean } = {},
+  ): void {
+    if (this.#subscriptions.some((s) => s.name === name)) {
+      throw new Error(`Event subscriber '${name}' is already registered`)
+    }
+    this.#subscriptions.push({ name, types, handler, fromStart })
+  }
+
+  /** Starts polling in the background. */
+  start(): void {
+    if (this.#timer) return
+    this.#timer = setInterval(() => void this.drain(), this.#options.pollIntervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops polling and waits for the delivery in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    await this.#running
+  }
+
+  /** Delivers everything committed so far to every subscriber; resolves when done. */
+  drain(): Promise<void> {
+    this.#running ??= this.#deliverAll().finally(() => {
+      this.#running = undefined
+    })
+    return this.#running
+  }
+
+  async #deliverAll(): Promise<void> {
+    for (const subscription of this.#subscriptions) {
+      try {
+        await this.#deliver(subscription)
+      } catch (err) {
+        this.#options.onError(subscription.name, err)
+      }
+    }
+  }
+
+  async #deliver(subscription: Subscription): Promise<void> {
+    let position = await this.#position(subscription)
+    for (;;) {
+      const events = await readEvents(this.#store.db(), {
+        afterId: position,
+        limit: this.#options.batchSize,
+      })
+      if (events.length === 0) return
+      for (const event of events) {
+        if (event.id !== position + 1 && !this.#gapExpired(subscription)) {
+          await this.#save(subscription.name, position)
+          return
+        }
+        subscription.gapSeenAtMs = undefined
+        if (!subscription.types || subscription.types.includes(event.type)) {
+          await subscription.handler(event)
+        }
+        position = event.id
+      }
+      await this.#save(subscription.name, position)
+    }
+  }
+
+  #gapExpired(subscription: Subscription): boolean {
+    const now = this.#clock.nowMs()
+    subscription.gapSeenAtMs ??= now
+    return now - subscription.gapSeenAtMs >= this.#options.gapTimeoutMs
+  }
+
+  async #position({ name, fromStart }: Subscription): Promise<number> {
+    const db = this.#store.db<EventTables>()
+    const row = await db
+      .selectFrom('event_cursors')
+      .select('position')
+      .where('subscriber', '=', name)
+      .executeTakeFirst()
+    if (row) return row.position
+    const last = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst()
+    const position = fromStart ? 0 : Number(last?.max ?? 0)
+    await this.#save(name, position)
+    return position
+  }
+
+  async #save(name: string, position: number): Promise<void> {
+    await ownTables<EventTables>(this.#store.db())
+      .insertInto('event_cursors')
+      .values({ subscriber: name, position, updated_at: this.#clock.nowMs() })
+      .onConflict((oc) =>
+        oc.column('subscriber').doUpdateSet({ position, updated_at: this.#clock.nowMs() }),
+      )
+      .execute()
+  }
+}

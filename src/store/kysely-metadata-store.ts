@@ -1,0 +1,55 @@
+import { Kysely, Migrator, type Dialect, type Transaction } from 'kysely'
+import type { Ddl, MetadataStore, NamedMigration, SqlDialect } from './metadata-store.js'
+
+/**
+ * The one MetadataStore implementation: Kysely already abstracts the dialect, so each backend
+ * only supplies its Kysely `Dialect` (connection) and the DDL differences.
+ */
+export class KyselyMetadataStore implements MetadataStore {
+  readonly #db: Kysely<unknown>
+  readonly #ddl: Ddl
+
+  constructor(dialect: Dialect, sqlDialect: SqlDialect) {
+    this.#db = new Kysely<unknown>({ dialect })
+    this.#ddl = {
+      dialect: sqlDialect,
+      autoIncrement: sqlDialect === 'sqlite' ? 'integer' : 'bigserial',
+    }
+  }
+
+  get dialect(): SqlDialect {
+    return this.#ddl.dialect
+  }
+
+  db<Tables>(): Kysely<Tables> {
+    return this.#db as Kysely<Tables>
+  }
+
+  transaction<Tables, R>(fn: (trx: Transaction<Tables>) => Promise<R>): Promise<R> {
+    return (this.#db as Kysely<Tables>).transaction().execute(fn)
+  }
+
+  async migrate(migrations: readonly NamedMigration[]): Promise<void> {
+    const ddl = this.#ddl
+    const byName = Object.fromEntries(
+      migrations.map((m) => [m.name, { up: (db: Kysely<unknown>) => m.up(db, ddl) }]),
+    )
+    const migrator = new Migrator({
+      db: this.#db,
+      provider: { getMigrations: async () => byName },
+      // Each context numbers its own migrations; a later context may add an older-sorting name.
+      allowUnorderedMigrations: true,
+      migrationTableName: 'lathe_migrations',
+      migrationLockTableName: 'lathe_migrations_lock',
+    })
+    const { error, results } = await migrator.migrateToLatest()
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName
+      throw new Error(`Migration ${failed ?? '(unknown)'} failed`, { cause: error })
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy()
+  }
+}
