@@ -14,7 +14,12 @@ export const eventMigrations: readonly NamedMigration[] = [
         .addColumn('actor', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute()
-      await db.schema.createIndex('events_type_id').ifNotExists().on('events').columns(['type', 'id']).execute()
+      await db.schema
+        .createIndex('events_type_id')
+        .ifNotExists()
+        .on('events')
+        .columns(['type', 'id'])
+        .execute()
       await db.schema
         .createTable('event_cursors')
         .ifNotExists()

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely'
-import { ownTables } from '../store/index.js'
+import { ownTables, type AnyKysely } from '../store/index.js'
 import type { DomainEvent, StoredEvent } from './event.js'
 import type { EventTables } from './schema.js'
 
@@ -8,7 +7,7 @@ import type { EventTables } from './schema.js'
  * committed (the outbox pattern).
  */
 export async function appendEvents(
-  trx: Kysely<unknown>,
+  trx: AnyKysely,
   events: readonly DomainEvent[],
   nowMs: number,
 ): Promise<void> {
@@ -29,7 +28,7 @@ export async function appendEvents(
 
 /** Reads events after `afterId`, oldest first. */
 export async function readEvents(
-  db: Kysely<unknown>,
+  db: AnyKysely,
   { afterId, limit, types }: { afterId: number; limit: number; types?: readonly string[] },
 ): Promise<StoredEvent[]> {
   let query = ownTables<EventTables>(db)

@@ -23,12 +23,17 @@ export class LocalArtifactStore implements ArtifactStore {
     // an acknowledged put survives the process being killed.
     const temporary = `${path}.partial-${newHexId()}`
     try {
-      const handle = await open(temporary, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW, 0o644)
+      const handle = await open(
+        temporary,
+        fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_NOFOLLOW,
+        0o644,
+      )
       await pipeline(body, handle.createWriteStream({ autoClose: false }))
       await handle.sync()
       await handle.close()
       const existing = await lstat(path).catch(() => undefined)
-      if (existing?.isDirectory()) throw new InvalidParameterError(`Artifact path '${key}' is a directory`)
+      if (existing?.isDirectory())
+        throw new InvalidParameterError(`Artifact path '${key}' is a directory`)
       await rename(temporary, path)
     } catch (err) {
       await rm(temporary, { force: true })

@@ -38,8 +38,15 @@ export interface MetadataStore {
 }
 
 /** Narrows a handle typed to another schema (a shared transaction) to the caller's own tables. */
-export function ownTables<Tables>(db: Kysely<unknown>): Kysely<Tables> {
+export function ownTables<Tables>(db: AnyKysely): Kysely<Tables> {
   return db as Kysely<Tables>
 }
+
+/**
+ * A handle typed to any schema: what a context accepts when it joins the caller's transaction
+ * (the outbox appends in the transaction of the change it records).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's schema parameter is invariant; `any` is the one type every handle widens to.
+export type AnyKysely = Kysely<any>
 
 export type { Migration }

@@ -1,0 +1,51 @@
+import { EventDispatcher, eventMigrations } from './events/index.js'
+import type { Config } from './config.js'
+import { systemClock, type Clock } from './shared/clock.js'
+import {
+  openArtifactStore,
+  openMetadataStore,
+  type ArtifactStore,
+  type MetadataStore,
+  type NamedMigration,
+} from './store/index.js'
+import { Tracking, trackingMigrations } from './tracking/index.js'
+
+/** Every context's migrations; each context owns its tables. */
+export const allMigrations: readonly NamedMigration[] = [...eventMigrations, ...trackingMigrations]
+
+/** One running Lathe: its stores and its contexts' services. */
+export interface Lathe {
+  readonly config: Config
+  readonly clock: Clock
+  readonly store: MetadataStore
+  readonly artifacts: ArtifactStore
+  readonly events: EventDispatcher
+  readonly tracking: Tracking
+  close(): Promise<void>
+}
+
+/** The composition root: config → stores (migrated) → contexts. */
+export async function openLathe(config: Config, clock: Clock = systemClock): Promise<Lathe> {
+  const store = await openMetadataStore(config.database)
+  try {
+    await store.migrate(allMigrations)
+  } catch (err) {
+    await store.close()
+    throw err
+  }
+  const artifacts = await openArtifactStore(config.artifacts)
+  const events = new EventDispatcher(store, clock)
+  const tracking = new Tracking({ store, artifacts, clock })
+  return {
+    config,
+    clock,
+    store,
+    artifacts,
+    events,
+    tracking,
+    async close() {
+      await events.stop()
+      await store.close()
+    },
+  }
+}
