@@ -40,17 +40,28 @@ function attributeColumn(key: string): Expression<unknown> {
   return sql.ref(`r.${key === 'created' ? 'start_time' : key}`)
 }
 
-function valueOf(entity: 'metric' | 'param' | 'tag', key: string): Expression<unknown> {
-  switch (entity) {
-    case 'metric':
-      return sql`(select m.value from latest_metrics m where m.run_id = r.run_id and m.key = ${key} and m.is_nan = 0)`
-    case 'param':
-      return sql`(select p.value from run_params p where p.run_id = r.run_id and p.key = ${key})`
-    case 'tag':
-      return sql`(select t.value from run_tags t where t.run_id = r.run_id and t.key = ${key})`
-  }
+const TABLES = { metric: 'latest_metrics', param: 'run_params', tag: 'run_tags' } as const
+
+/** The row holding `key` for the run, as a join alias (`is_nan` rows never compare as numbers). */
+function keyJoin(
+  kind: 'inner' | 'left',
+  entity: 'metric' | 'param' | 'tag',
+  alias: string,
+  key: string,
+  extra?: Expression<SqlBool>,
+) {
+  const table = sql.raw(TABLES[entity])
+  const as = sql.raw(alias)
+  const notNan = entity === 'metric' ? sql` and ${as}.is_nan = 0` : sql``
+  const condition = extra ? sql` and ${extra}` : sql``
+  return sql`${sql.raw(kind === 'inner' ? 'join' : 'left join')} ${table} ${as} on ${as}.run_id = r.run_id and ${as}.key = ${key}${notNan}${condition}`
 }
 
+function valueOf(entity: 'metric' | 'param' | 'tag', key: string): Expression<unknown> {
+  return sql`(select v.value from ${sql.raw(TABLES[entity])} v where v.run_id = r.run_id and v.key = ${key})`
+}
+
+/** A clause as a WHERE condition; `undefined` when it is expressed as a join instead. */
 function clauseSql(clause: FilterClause): Expression<SqlBool> {
   switch (clause.entity) {
     case 'attribute':
@@ -65,26 +76,47 @@ function clauseSql(clause: FilterClause): Expression<SqlBool> {
         where i.run_id = r.run_id and ${comparison(sql.ref(`d.${clause.key}`), clause)})`
     }
     default:
+      // Only IS [NOT] NULL reaches here: other comparisons are joins (see `searchJoins`).
       return comparison(valueOf(clause.entity, clause.key), clause)
   }
 }
 
-function orderTerms(order: readonly OrderClause[]) {
-  const terms = order.flatMap(({ entity, key, ascending }) =>
-    nullsLast(
-      entity === 'attribute'
-        ? attributeColumn(key)
-        : valueOf(entity as 'metric' | 'param' | 'tag', key),
-      ascending,
-    ),
-  )
+function isJoinable(
+  clause: FilterClause,
+): clause is FilterClause & { entity: 'metric' | 'param' | 'tag' } {
+  const keyed = clause.entity === 'metric' || clause.entity === 'param' || clause.entity === 'tag'
+  return keyed && clause.operator !== 'IS NULL' && clause.operator !== 'IS NOT NULL'
+}
+
+/**
+ * Comparisons on metrics, params and tags become inner joins on the (run, key) rows, so the
+ * planner can start from the (key, value) index; order keys become left joins (MLflow's
+ * approach). Runs lacking the key never match a comparison.
+ */
+function searchJoins(clauses: readonly FilterClause[], order: readonly OrderClause[]) {
+  const joins = clauses
+    .filter(isJoinable)
+    .map((clause, i) =>
+      keyJoin(
+        'inner',
+        clause.entity,
+        `f${i}`,
+        clause.key,
+        comparison(sql.ref(`f${i}.value`), clause),
+      ),
+    )
+  const orderTerms = order.flatMap(({ entity, key, ascending }, i) => {
+    if (entity === 'attribute') return nullsLast(attributeColumn(key), ascending)
+    joins.push(keyJoin('left', entity as 'metric' | 'param' | 'tag', `o${i}`, key))
+    return nullsLast(sql.ref(`o${i}.value`), ascending)
+  })
   if (
     !order.some((o) => o.entity === 'attribute' && (o.key === 'start_time' || o.key === 'created'))
   ) {
-    terms.push(sql`r.start_time desc`)
+    orderTerms.push(sql`r.start_time desc`)
   }
-  terms.push(sql`r.run_id asc`)
-  return terms
+  orderTerms.push(sql`r.run_id asc`)
+  return { joins, orderTerms }
 }
 
 /** Searches runs with MLflow's filter grammar, order_by and paging. */
@@ -103,19 +135,21 @@ export async function searchRuns(
   const offset = decodePageToken(input.pageToken)
   const limit = input.maxResults ?? 1000
   if (input.experimentIds.length === 0) return { items: [], nextPageToken: undefined }
-  let query = db
-    .selectFrom('runs as r')
-    .selectAll('r')
-    .where('r.experiment_id', 'in', input.experimentIds.map(parseExperimentId))
   const view = input.viewType ?? 'ACTIVE_ONLY'
-  if (view !== 'ALL')
-    query = query.where('r.lifecycle_stage', '=', view === 'ACTIVE_ONLY' ? 'active' : 'deleted')
-  for (const clause of clauses) query = query.where(() => clauseSql(clause))
-  for (const term of orderTerms(order)) query = query.orderBy(term)
-  const rows = await query
-    .offset(offset)
-    .limit(limit + 1)
-    .execute()
+  const conditions = [
+    sql`r.experiment_id in (${sql.join(input.experimentIds.map(parseExperimentId))})`,
+    ...(view === 'ALL'
+      ? []
+      : [sql`r.lifecycle_stage = ${view === 'ACTIVE_ONLY' ? 'active' : 'deleted'}`]),
+    ...clauses.filter((c) => !isJoinable(c)).map(clauseSql),
+  ]
+  const { joins, orderTerms } = searchJoins(clauses, order)
+  const { rows } = await sql<
+    TrackingTables['runs']
+  >`select r.* from runs r ${sql.join(joins, sql` `)}
+    where ${sql.join(conditions, sql` and `)}
+    order by ${sql.join(orderTerms)}
+    limit ${limit + 1} offset ${offset}`.execute(db)
   const items = await loadRuns(db, rows.slice(0, limit))
   return { items, nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined }
 }
