@@ -97,15 +97,19 @@ async function logBatchRate(args: string[]): Promise<{ batch: number; single: nu
   }
 }
 
-/** The ceiling: the same rows into the same table by one prepared statement, 1000 per transaction. */
-function bareInsertRate(home: string): number {
-  const db = new Database(join(home, 'bare.db'))
+/**
+ * The ceiling: the same rows into the same `metrics` table (created by Lathe's own migrations)
+ * by one prepared statement, 1000 rows per transaction.
+ */
+async function bareInsertRate(home: string): Promise<number> {
+  const lathe = await openLathe(loadConfig({ home }, {}, home))
+  await lathe.close()
+  const db = new Database(join(home, 'lathe.db'))
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
-  db.exec(
-    `create table metrics (run_id text not null, key text not null, value double precision not null, is_nan integer not null, timestamp bigint not null, step bigint not null, primary key (run_id, key, step, timestamp, value, is_nan))`,
+  const insert = db.prepare(
+    'insert into metrics (run_id, key, value, is_nan, timestamp, step) values (?, ?, ?, 0, ?, ?) on conflict do nothing',
   )
-  const insert = db.prepare('insert into metrics values (?, ?, ?, 0, ?, ?) on conflict do nothing')
   const write = db.transaction((batch: number) => {
     for (let i = 0; i < METRICS_PER_BATCH; i++)
       insert.run(
@@ -191,7 +195,7 @@ try {
   console.log(
     `log-batch: ${BATCHES} requests × ${METRICS_PER_BATCH} metrics, ${CONCURRENCY} concurrent clients`,
   )
-  const ceiling = bareInsertRate(home)
+  const ceiling = await bareInsertRate(join(home, 'bare'))
   const sqlite = await logBatchRate(['--home', join(home, 'sqlite')])
   const postgres = await withPostgresDatabase((url) =>
     logBatchRate(['--home', join(home, 'pg'), '--db', url]),

@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import { createHash } from 'node:crypto'
 import { platform, release } from 'node:os'
 import type { TrackingDeps } from './deps.js'
 import { ExperimentService } from './experiment-service.js'
+import { LoggedModelService } from './logged-model-service.js'
 import type { KeyValue, Run } from './model.js'
 import { RunArtifactService } from './run-artifacts.js'
 import { RunInputService } from './run-inputs.js'
@@ -16,12 +19,14 @@ export class Tracking {
   readonly runs: RunService
   readonly inputs: RunInputService
   readonly artifacts: RunArtifactService
+  readonly loggedModels: LoggedModelService
 
   constructor(private readonly deps: TrackingDeps) {
     this.experiments = new ExperimentService(deps)
     this.runs = new RunService(deps)
     this.inputs = new RunInputService(deps)
     this.artifacts = new RunArtifactService(deps, this.runs)
+    this.loggedModels = new LoggedModelService(deps, this.runs)
   }
 
   searchRuns(input: SearchRuns) {
@@ -57,6 +62,13 @@ export class Tracking {
     return this.runs.logBatch(runId, {
       params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })),
     })
+  }
+
+  /** Uploads a local file as an artifact of the run, at `artifactPath` (default: its file name). */
+  async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
+    const name = basename(localPath)
+    const path = artifactPath ? `${artifactPath.replace(/\/+$/, '')}/${name}` : name
+    await this.artifacts.put(runId, path, createReadStream(localPath))
   }
 
   /** Ends a run with a terminal status. */
