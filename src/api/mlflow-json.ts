@@ -1,4 +1,11 @@
-import type { Experiment, Metric, Run, RunArtifact, RunInfo } from '../tracking/index.js'
+import type {
+  Experiment,
+  LoggedModel,
+  Metric,
+  Run,
+  RunArtifact,
+  RunInfo,
+} from '../tracking/index.js'
 
 /** JSON has no NaN or Infinity: protobuf JSON writes them as strings, and MLflow clients read those. */
 export function jsonDouble(value: number): number | string {
@@ -86,4 +93,35 @@ export function fileInfoJson(file: RunArtifact) {
 /** `{ next_page_token }` only when there is a next page. */
 export function pageToken(token: string | undefined) {
   return token === undefined ? {} : { next_page_token: token }
+}
+
+/** A LoggedModel as MLflow 3 clients read it: `{ info, data }`, timestamps in `*_ms` fields. */
+export function loggedModelJson({ info, data }: LoggedModel) {
+  return {
+    info: compact({
+      model_id: info.modelId,
+      experiment_id: info.experimentId,
+      name: info.name,
+      creation_timestamp_ms: info.creationTimestamp,
+      last_updated_timestamp_ms: info.lastUpdatedTimestamp,
+      artifact_uri: info.artifactUri,
+      status: info.status,
+      model_type: info.modelType,
+      source_run_id: info.sourceRunId,
+      status_message: info.statusMessage,
+      tags: info.tags,
+    }),
+    data: compact({
+      params: data.params,
+      metrics: data.metrics.map((m) =>
+        compact({
+          ...metricJson(m),
+          run_id: m.runId,
+          dataset_name: m.datasetName,
+          dataset_digest: m.datasetDigest,
+          model_id: info.modelId,
+        }),
+      ),
+    }),
+  }
 }

@@ -3,6 +3,7 @@ import type { Lathe } from '../main.js'
 import { EdgeError, toErrorResponse } from './errors.js'
 import { allowedHostNames, hostOf } from './host-check.js'
 import { mlflowArtifactRoutes } from './routes/mlflow-artifacts.js'
+import { mlflowLoggedModelRoutes } from './routes/mlflow-logged-models.js'
 import { mlflowTrackingRoutes } from './routes/mlflow-tracking.js'
 import { systemRoutes } from './routes/system.js'
 
@@ -52,6 +53,7 @@ export async function buildServer(
 
   systemRoutes(app)
   mlflowTrackingRoutes(app, lathe)
+  mlflowLoggedModelRoutes(app, lathe)
   await app.register(async (scope) => mlflowArtifactRoutes(scope, lathe))
   return app
 }

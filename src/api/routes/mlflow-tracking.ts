@@ -98,9 +98,15 @@ export function mlflowTrackingRoutes(app: FastifyInstance, { tracking }: Lathe):
     return {}
   })
   rpc(app, 'POST', mlflowPaths('runs/log-metric'), C.LogMetric, async (b) => {
-    await runs.logBatch(runIdFrom(b), {
-      metrics: [{ key: b.key, value: b.value, timestamp: b.timestamp, step: b.step }],
-    })
+    const metric = { key: b.key, value: b.value, timestamp: b.timestamp, step: b.step }
+    if (b.model_id) {
+      const link = {
+        modelId: b.model_id,
+        datasetName: b.dataset_name,
+        datasetDigest: b.dataset_digest,
+      }
+      await tracking.loggedModels.logRunMetric(runIdFrom(b), metric, link)
+    } else await runs.logBatch(runIdFrom(b), { metrics: [metric] })
     return {}
   })
   rpc(app, 'POST', mlflowPaths('runs/log-parameter'), C.LogParam, async (b) => {
