@@ -2,6 +2,9 @@ import { z } from 'zod'
 import { MAX_SEARCH_RESULTS } from '../../tracking/index.js'
 import { Double, Int64, KeyValue, LooseKeyValue, QueryInt, repeated, ViewType } from './common.js'
 
+/** MLflow's cap on one log-batch request, over metrics, params and tags together. */
+const MAX_BATCH_ENTRIES = 1000
+
 /** Run ids arrive as `run_id`, or as the legacy `run_uuid` that older clients still send. */
 const RUN_ID = { run_id: z.string().min(1).optional(), run_uuid: z.string().min(1).optional() }
 
@@ -125,6 +128,14 @@ export const LogBatch = z
       .optional(),
   })
   .superRefine(requireRunId)
+  .superRefine((v, ctx) => {
+    const total = (v.metrics?.length ?? 0) + (v.params?.length ?? 0) + (v.tags?.length ?? 0)
+    if (total > MAX_BATCH_ENTRIES)
+      ctx.addIssue({
+        code: 'custom',
+        message: `A batch logging request can contain at most ${MAX_BATCH_ENTRIES} metrics, params and tags in total, got ${total}`,
+      })
+  })
 const Dataset = z.object({
   name: z.string().min(1),
   digest: z.string().min(1),
