@@ -9,9 +9,21 @@ import {
   type NamedMigration,
 } from './store/index.js'
 import { Tracking, trackingMigrations } from './tracking/index.js'
+import {
+  Lineage,
+  lineageMigrations,
+  registryLineageRules,
+  trackingLineageRules,
+} from './lineage/index.js'
+import { AuditLog, governanceMigrations } from './governance/index.js'
 
 /** Every context's migrations; each context owns its tables. */
-export const allMigrations: readonly NamedMigration[] = [...eventMigrations, ...trackingMigrations]
+export const allMigrations: readonly NamedMigration[] = [
+  ...eventMigrations,
+  ...trackingMigrations,
+  ...lineageMigrations,
+  ...governanceMigrations,
+]
 
 /** One running Lathe: its stores and its contexts' services. */
 export interface Lathe {
@@ -21,6 +33,8 @@ export interface Lathe {
   readonly artifacts: ArtifactStore
   readonly events: EventDispatcher
   readonly tracking: Tracking
+  readonly lineage: Lineage
+  readonly audit: AuditLog
   close(): Promise<void>
 }
 
@@ -36,6 +50,10 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   const artifacts = await openArtifactStore(config.artifacts)
   const events = new EventDispatcher(store, clock)
   const tracking = new Tracking({ store, artifacts, clock })
+  const lineage = new Lineage({ store, clock, events })
+  lineage.registerRules(trackingLineageRules)
+  lineage.registerRules(registryLineageRules)
+  const audit = new AuditLog({ store, clock, events })
   return {
     config,
     clock,
@@ -43,6 +61,8 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     artifacts,
     events,
     tracking,
+    lineage,
+    audit,
     async close() {
       await events.stop()
       await store.close()

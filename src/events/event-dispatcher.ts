@@ -36,6 +36,7 @@ export class EventDispatcher {
   readonly #subscriptions: Subscription[] = []
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
+  #next: Promise<void> | undefined
 
   constructor(store: MetadataStore, clock: Clock, options: EventDispatcherOptions = {}) {
     this.#store = store
@@ -79,7 +80,16 @@ export class EventDispatcher {
 
   /** Delivers everything committed so far to every subscriber; resolves when done. */
   drain(): Promise<void> {
-    this.#running ??= this.#deliverAll().finally(() => {
+    if (this.#running) {
+      // The delivery in flight may have read the outbox before the caller's change committed:
+      // run one more pass after it (shared by every caller waiting meanwhile).
+      this.#next ??= this.#running.then(() => {
+        this.#next = undefined
+        return this.drain()
+      })
+      return this.#next
+    }
+    this.#running = this.#deliverAll().finally(() => {
       this.#running = undefined
     })
     return this.#running

@@ -1,0 +1,6 @@
+export { AuditLog, type AuditLogDeps } from './audit-log.js'
+export type { AuditEntry, AuditFilter, AuditPage } from './audit-query.js'
+export { DEFAULT_AUDIT_LIMIT } from './audit-query.js'
+export type { AuditProblem, AuditProblemReason, AuditVerification } from './audit-verify.js'
+export type { AuditChange } from './audit-change.js'
+export { governanceMigrations } from './migrations.js'
