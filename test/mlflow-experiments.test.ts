@@ -114,7 +114,7 @@ for (const backend of testBackends) {
         's-gamma',
       ])
       expect(
-        await search({ filter: 'creation_time > 0', orderBy: ['name DESC'], maxResults: 2 }),
+        await search({ filter: 'creation_time > 0.5', orderBy: ['name DESC'], maxResults: 2 }),
       ).toEqual(['s-gamma', 's-epsilon'])
       const byId = await client.searchExperiments({
         filter: "name LIKE 's-%'",

@@ -15,8 +15,12 @@ export function comparison(
     case '<':
     case '<=':
     case '>':
-    case '>=':
-      return sql<SqlBool>`${column} ${sql.raw(operator)} ${value}`
+    case '>=': {
+      // A number is cast to double: PostgreSQL would otherwise type the parameter after a bigint
+      // column (start_time) and refuse 1500.5 instead of comparing with it.
+      const operand = typeof value === 'number' ? sql`cast(${value} as double precision)` : value
+      return sql<SqlBool>`${column} ${sql.raw(operator)} ${operand}`
+    }
     case 'LIKE':
       return sql<SqlBool>`${column} like ${value}`
     case 'ILIKE':
