@@ -165,7 +165,7 @@ export class RunService {
       throw new InvalidParameterError('model_json must be a JSON object')
     }
     await this.deps.store.transaction<TrackingTables, void>(async (trx) => {
-      await this.#activeRun(trx, runId)
+      await this.#lockActiveRun(trx, runId)
       const tag = await trx
         .selectFrom('run_tags')
         .select('value')
@@ -239,6 +239,20 @@ export class RunService {
         .execute()
       await this.#event(trx, stage === 'deleted' ? 'run.deleted' : 'run.restored', runId, {}, now)
     })
+  }
+
+  /**
+   * The active run, locked until the transaction ends, so that two read-modify-writes of its
+   * tags cannot interleave and lose one. A no-op UPDATE is the row lock both dialects share:
+   * PostgreSQL locks the row, SQLite takes its write lock.
+   */
+  async #lockActiveRun(trx: Trx, runId: string): Promise<TrackingTables['runs']> {
+    await trx
+      .updateTable('runs')
+      .set((eb) => ({ run_id: eb.ref('run_id') }))
+      .where('run_id', '=', runId)
+      .execute()
+    return this.#activeRun(trx, runId)
   }
 
   /** The run, which must exist and not be deleted. */

@@ -172,10 +172,16 @@ export class MlflowClient {
     return Experiment.parse(r.experiment)
   }
 
-  /** mlflow.set_experiment: get-by-name, create when missing, then get. */
+  /** mlflow.set_experiment: get-by-name, create when missing (losing a race is fine), then get. */
   async setExperiment(name: string): Promise<Experiment> {
     const found = await this.getExperimentByName(name)
-    return found ?? this.getExperiment(await this.createExperiment(name))
+    if (found) return found
+    try {
+      return await this.getExperiment(await this.createExperiment(name))
+    } catch (err) {
+      if (!(err instanceof RestError && err.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw err
+      return (await this.getExperimentByName(name))!
+    }
   }
 
   async searchExperiments(
