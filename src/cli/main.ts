@@ -6,6 +6,8 @@ import { registerConfigCommand } from './commands/config.js'
 import { registerExperimentCommands } from './commands/experiments.js'
 import { registerRunCommands } from './commands/runs.js'
 import { registerServerCommand } from './commands/server.js'
+import { registerAuditCommands } from './commands/audit.js'
+import { registerLineageCommand } from './commands/lineage.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
   registerExperimentCommands(program)
   registerRunCommands(program)
   registerConfigCommand(program)
+  registerAuditCommands(program)
+  registerLineageCommand(program)
   return program
 }
 
