@@ -6,6 +6,8 @@ import { mlflowArtifactRoutes } from './routes/mlflow-artifacts.js'
 import { mlflowLoggedModelRoutes } from './routes/mlflow-logged-models.js'
 import { mlflowTrackingRoutes } from './routes/mlflow-tracking.js'
 import { systemRoutes } from './routes/system.js'
+import { auditRoutes } from './routes/audit.js'
+import { lineageRoutes } from './routes/lineage.js'
 
 export interface ServerOptions {
   /** Log requests (pino) — off in tests. */
@@ -52,6 +54,8 @@ export async function buildServer(
   )
 
   systemRoutes(app)
+  lineageRoutes(app, lathe)
+  auditRoutes(app, lathe)
   mlflowTrackingRoutes(app, lathe)
   mlflowLoggedModelRoutes(app, lathe)
   await app.register(async (scope) => mlflowArtifactRoutes(scope, lathe))
