@@ -16,6 +16,8 @@ import {
   trackingLineageRules,
 } from './lineage/index.js'
 import { AuditLog, governanceMigrations } from './governance/index.js'
+import { Data, dataMigrations } from './data/index.js'
+import { Registry, registryMigrations, trackingReader } from './registry/index.js'
 
 /** Every context's migrations; each context owns its tables. */
 export const allMigrations: readonly NamedMigration[] = [
@@ -23,6 +25,8 @@ export const allMigrations: readonly NamedMigration[] = [
   ...trackingMigrations,
   ...lineageMigrations,
   ...governanceMigrations,
+  ...registryMigrations,
+  ...dataMigrations,
 ]
 
 /** One running Lathe: its stores and its contexts' services. */
@@ -35,6 +39,8 @@ export interface Lathe {
   readonly tracking: Tracking
   readonly lineage: Lineage
   readonly audit: AuditLog
+  readonly registry: Registry
+  readonly data: Data
   close(): Promise<void>
 }
 
@@ -54,6 +60,8 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   lineage.registerRules(trackingLineageRules)
   lineage.registerRules(registryLineageRules)
   const audit = new AuditLog({ store, clock, events })
+  const registry = new Registry({ store, clock, tracking: trackingReader(tracking) })
+  const data = new Data({ store, artifacts, clock, tracking })
   return {
     config,
     clock,
@@ -63,6 +71,8 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     tracking,
     lineage,
     audit,
+    registry,
+    data,
     async close() {
       await events.stop()
       await store.close()
