@@ -222,6 +222,32 @@ for (const backend of testBackends) {
     }
   })
 
+  describe(`audit log across processes (${backend.name})`, () => {
+    // Two SQLite connections in one process block each other synchronously (better-sqlite3),
+    // so only PostgreSQL can show two appenders racing inside one test process.
+    it.skipIf(backend.name === 'sqlite')(
+      'keeps one chain when two processes record the same events at once',
+      async () => {
+        const { config, cleanup } = await backend.fresh()
+        const { openLathe } = await import('../src/main.js')
+        const one = await openLathe(config)
+        const two = await openLathe(config)
+        try {
+          for (let i = 0; i < 20; i++) {
+            await runAs('ada', () => one.tracking.experiments.create({ name: `e${i}` }))
+          }
+          await Promise.all([one.audit.drain(), two.audit.drain(), one.audit.drain()])
+          const result = await two.audit.verify()
+          expect(result).toMatchObject({ isValid: true, entries: 20, eventsChecked: 20 })
+        } finally {
+          await one.close()
+          await two.close()
+          await cleanup()
+        }
+      },
+    )
+  })
+
   describe(`audit log with late commits (${backend.name})`, () => {
     it('records an event that commits after later ones were delivered', async () => {
       const { config, cleanup } = await backend.fresh()

@@ -9,45 +9,76 @@ const PAGE = 500
 type Trx = Transaction<GovernanceTables>
 
 /**
- * Appends `event` to the chain unless an entry for it exists (replays are no-ops). One
- * transaction: lock the head, link to it, move it.
+ * Appends `events` (in id order) to the chain, leaving out those already recorded, so replays
+ * are no-ops. One transaction however many events: lock the head, link each to the one before,
+ * move the head.
  */
-export async function appendEntry(
+export async function appendEntries(
   store: MetadataStore,
-  event: StoredEvent,
+  events: readonly StoredEvent[],
   nowMs: number,
 ): Promise<void> {
+  if (events.length === 0) return
   await store.transaction<GovernanceTables, void>(async (trx) => {
     const head = await lockHead(trx)
     const present = await trx
       .selectFrom('audit_entries')
-      .select('seq')
-      .where('event_id', '=', event.id)
-      .executeTakeFirst()
-    if (present) return
-    const content = {
-      seq: head.seq + 1,
-      eventId: event.id,
-      type: event.type,
-      subject: event.subject,
-      actor: event.actor ?? null,
-      atMs: event.createdAtMs,
-      payload: canonicalJson(event.payload),
-    }
-    const hash = entryHash(content, head.hash)
-    await trx
-      .insertInto('audit_entries')
-      .values({ ...entryRow(content), prev_hash: head.hash, hash })
+      .select('event_id')
+      .where(
+        'event_id',
+        'in',
+        events.map((e) => e.id),
+      )
       .execute()
-    if (event.id > head.lastEventId + 1)
-      await noteGap(trx, head.lastEventId + 1, event.id - 1, nowMs)
-    const lastEventId = Math.max(head.lastEventId, event.id)
+    const recorded = new Set(present.map((r) => Number(r.event_id)))
+    const rows = []
+    let { seq, hash, lastEventId } = head
+    for (const event of events.filter((e) => !recorded.has(e.id))) {
+      const content = contentOf(event, ++seq)
+      const entryHashHex = entryHash(content, hash)
+      rows.push({ ...entryRow(content), prev_hash: hash, hash: entryHashHex })
+      hash = entryHashHex
+      if (event.id > lastEventId + 1) await noteGap(trx, lastEventId + 1, event.id - 1, nowMs)
+      lastEventId = Math.max(lastEventId, event.id)
+    }
+    if (rows.length === 0) return
+    await trx.insertInto('audit_entries').values(rows).execute()
     await trx
       .updateTable('audit_state')
-      .set({ head_seq: content.seq, head_hash: hash, last_event_id: lastEventId })
+      .set({ head_seq: seq, head_hash: hash, last_event_id: lastEventId })
       .where('id', '=', 1)
       .execute()
   })
+}
+
+function contentOf(event: StoredEvent, seq: number): AuditContent {
+  return {
+    seq,
+    eventId: event.id,
+    type: event.type,
+    subject: event.subject,
+    actor: event.actor ?? null,
+    atMs: event.createdAtMs,
+    payload: canonicalJson(event.payload),
+  }
+}
+
+/**
+ * `first` and the events right after it with no id missing in between, as many as one page:
+ * ids without a hole have all committed, so they can be recorded together.
+ */
+export async function contiguousFrom(
+  store: MetadataStore,
+  first: StoredEvent,
+): Promise<StoredEvent[]> {
+  const page = await readEvents(store.db(), { afterId: first.id - 1, limit: PAGE })
+  const run = [first]
+  for (const event of page) {
+    if (event.id <= first.id) continue
+    if (event.id !== run.at(-1)!.id + 1) break
+    run.push(event)
+  }
+  return run
 }
 
 /**
@@ -109,7 +140,7 @@ export async function fillGaps(
     while (afterId < toId) {
       const page = await readEvents(db, { afterId, limit: Math.min(PAGE, toId - afterId) })
       const late = page.filter((e) => e.id <= toId)
-      for (const event of late) await appendEntry(store, event, nowMs)
+      await appendEntries(store, late, nowMs)
       if (late.length < page.length || page.length < Math.min(PAGE, toId - afterId)) break
       afterId = late.at(-1)!.id
     }
