@@ -1,5 +1,8 @@
+import { setTimeout } from 'node:timers/promises'
 import { Kysely, Migrator, type Dialect, type Transaction } from 'kysely'
 import type { Ddl, MetadataStore, NamedMigration, SqlDialect } from './metadata-store.js'
+
+const SQLITE_MIGRATE_ATTEMPTS = 5
 
 /**
  * The one MetadataStore implementation: Kysely already abstracts the dialect, so each backend
@@ -42,8 +45,16 @@ export class KyselyMetadataStore implements MetadataStore {
       migrationTableName: 'lathe_migrations',
       migrationLockTableName: 'lathe_migrations_lock',
     })
-    const { error, results } = await migrator.migrateToLatest()
-    if (error) {
+    for (let attempt = 1; ; attempt++) {
+      const { error, results } = await migrator.migrateToLatest()
+      if (!error) return
+      // Kysely's migration lock is a no-op on SQLite, so two processes starting together both
+      // see a migration pending; the loser fails on what the winner just created, its
+      // transaction rolls back whole, and a retry finds the migration applied.
+      if (this.#ddl.dialect === 'sqlite' && attempt < SQLITE_MIGRATE_ATTEMPTS) {
+        await setTimeout(attempt * 50)
+        continue
+      }
       const failed = results?.find((r) => r.status === 'Error')?.migrationName
       throw new Error(`Migration ${failed ?? '(unknown)'} failed`, { cause: error })
     }
