@@ -17,6 +17,7 @@ import {
 } from './lineage/index.js'
 import { AuditLog, governanceMigrations } from './governance/index.js'
 import { Data, dataMigrations } from './data/index.js'
+import { Registry, registryMigrations, trackingReader } from './registry/index.js'
 
 /** Every context's migrations; each context owns its tables. */
 export const allMigrations: readonly NamedMigration[] = [
@@ -24,6 +25,7 @@ export const allMigrations: readonly NamedMigration[] = [
   ...trackingMigrations,
   ...lineageMigrations,
   ...governanceMigrations,
+  ...registryMigrations,
   ...dataMigrations,
 ]
 
@@ -37,6 +39,7 @@ export interface Lathe {
   readonly tracking: Tracking
   readonly lineage: Lineage
   readonly audit: AuditLog
+  readonly registry: Registry
   readonly data: Data
   close(): Promise<void>
 }
@@ -57,6 +60,7 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   lineage.registerRules(trackingLineageRules)
   lineage.registerRules(registryLineageRules)
   const audit = new AuditLog({ store, clock, events })
+  const registry = new Registry({ store, clock, tracking: trackingReader(tracking) })
   const data = new Data({ store, artifacts, clock, tracking })
   return {
     config,
@@ -67,6 +71,7 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     tracking,
     lineage,
     audit,
+    registry,
     data,
     async close() {
       await events.stop()
