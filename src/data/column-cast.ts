@@ -16,6 +16,11 @@ export function castExpression(column: ColumnInfo): string {
   if (column.type === 'int' && columnTypeOf(source) === 'float') {
     return `CASE WHEN ${name} = trunc(${name}) THEN TRY_CAST(${name} AS BIGINT) END`
   }
+  // Text casts to BIGINT round too ('2.5' becomes 3): check the number has no fraction first.
+  if (column.type === 'int' && source === 'VARCHAR') {
+    const number = `TRY_CAST(${name} AS DOUBLE)`
+    return `CASE WHEN ${number} = trunc(${number}) THEN TRY_CAST(${name} AS BIGINT) END`
+  }
   // Text goes through TIMESTAMPTZ so that an offset ('…+02') is honoured, not dropped.
   if (column.type === 'timestamp' && source === 'VARCHAR') {
     return `TRY_CAST(TRY_CAST(${name} AS TIMESTAMPTZ) AS TIMESTAMP)`

@@ -48,7 +48,14 @@ const NamedColumn = z.strictObject({
   name: z.string().min(1, 'must not be empty'),
   ...columnFields,
 })
-const UnnamedColumn = z.strictObject(columnFields)
+
+/** Columns written as a map (`id: { type: int }` or `id: int`) as the list form. */
+function columnList(columns: unknown): unknown {
+  if (columns === null || typeof columns !== 'object' || Array.isArray(columns)) return columns
+  return Object.entries(columns).map(([name, spec]) =>
+    typeof spec === 'string' ? { name, type: spec } : { name, ...(spec as object) },
+  )
+}
 
 /** A data contract: a schema plus expectations, as stored, diffed and checked. */
 export const ContractBody = z
@@ -60,12 +67,8 @@ export const ContractBody = z
         'must be letters, digits, _ . - (at most 200), starting with a letter or digit',
       ),
     description: z.string().optional(),
-    /** Columns as a list, or as a map from name to spec (the list form is what is stored). */
-    columns: z
-      .union([z.array(NamedColumn), z.record(z.string(), UnnamedColumn)])
-      .transform((c) =>
-        Array.isArray(c) ? c : Object.entries(c).map(([name, s]) => ({ name, ...s })),
-      ),
+    /** Columns as a list, or as a map from name to spec or to a bare type (the list is stored). */
+    columns: z.preprocess(columnList, z.array(NamedColumn)),
     /** False: a column the contract does not name is a failure. */
     allowExtraColumns: z.boolean().default(true),
     /** Keys whose combined values are unique, each a list of column names. */

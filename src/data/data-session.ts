@@ -172,7 +172,9 @@ function readFunction(
   switch (format) {
     case 'csv': {
       const types = varchar.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')
-      return `read_csv(${literal(path)}${types ? `, types = {${types}}` : ''})`
+      // The first line is always the header, as pandas reads it: DuckDB's guess fails on a
+      // header-only file whose names look like values ('x,t' sniffs as VARCHAR, BOOLEAN).
+      return `read_csv(${literal(path)}, header = true${types ? `, types = {${types}}` : ''})`
     }
     case 'parquet':
       return `read_parquet(${literal(path)})`

@@ -3,13 +3,23 @@ import { InvalidParameterError } from '../shared/errors.js'
 // DuckDB error classes that mean our SQL is wrong, not the data: those stay bugs (500s).
 const OUR_FAULT = /^(Binder|Parser|Catalog|Internal|Not implemented|Dependency) Error/
 
-/** The first meaningful line of a DuckDB error, without its SQL excerpt. */
+/**
+ * The gist of a DuckDB error: its first paragraph (for a CSV conversion error, the line and the
+ * column), without the SQL excerpt and the list of reader settings that follows.
+ */
 export function duckdbMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err)
-  return (
-    message.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('LINE '))[0] ??
-    message
-  )
+  const gist: string[] = []
+  for (const line of message.split('\n')) {
+    if (line.startsWith('LINE ')) continue
+    if (line.trim() === '' || line.startsWith('Possible solutions')) {
+      if (gist.length > 0) break
+      continue
+    }
+    gist.push(line.trim())
+  }
+  const text = gist.join('; ') || message
+  return text.length > 500 ? `${text.slice(0, 497)}...` : text
 }
 
 /**

@@ -75,11 +75,14 @@ function isBuildable(value: unknown): value is Buildable {
 function fieldPath(input: unknown, issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String)
   if (path[0] === 'columns' && path.length > 1) {
-    const columns = (input as { columns?: unknown })?.columns
-    const column = Array.isArray(columns)
-      ? (columns[Number(path[1])] as { name?: unknown })
-      : undefined
-    if (typeof column?.name === 'string') path[1] = column.name
+    const columns = (input as { columns?: unknown } | null)?.columns
+    const index = Number(path[1])
+    if (Array.isArray(columns)) {
+      const name = (columns[index] as { name?: unknown } | undefined)?.name
+      if (typeof name === 'string') path[1] = name
+    } else if (columns && typeof columns === 'object') {
+      path[1] = Object.keys(columns)[index] ?? path[1] ?? ''
+    }
   }
   return path.length > 0 ? path.join('.') : 'contract'
 }
