@@ -11,9 +11,4 @@ export { MAX_SEARCH_RESULTS } from './run-search.js'
 export type { RunArtifact } from './run-artifacts.js'
 export type * from './logged-model.js'
 export { FINAL_LOGGED_MODEL_STATUSES } from './logged-model.js'
-export {
-  MAX_LOGGED_MODEL_RESULTS,
-  type SearchLoggedModels,
-  type LoggedModelOrder,
-  type DatasetRef,
-} from './logged-model-search.js'
+export { MAX_LOGGED_MODEL_RESULTS, type SearchLoggedModels } from './logged-model-search.js'
