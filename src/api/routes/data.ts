@@ -1,0 +1,155 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type {
+  DatasetVersion,
+  StoredContract,
+  StoredValidationReport,
+  ValidationReportSummary,
+} from '../../data/index.js'
+import type { Lathe } from '../../main.js'
+import * as C from '../contract/data.js'
+import { rpc } from '../rpc.js'
+
+const None = z.object({})
+
+/** Native data routes: dataset versions and aliases, contracts, validation reports. */
+export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
+  const { datasets, contracts, validation } = data
+
+  rpc(app, 'GET', '/api/v1/datasets', None, async () => ({
+    datasets: (await datasets.list()).map((d) => ({
+      name: d.name,
+      latest_version: d.latestVersion,
+      version_count: d.versionCount,
+      updated_at: d.updatedAtMs,
+    })),
+  }))
+  rpc(app, 'GET', '/api/v1/datasets/:name/versions', None, async (_q, request) => {
+    const { name } = C.DatasetParams.parse(request.params)
+    return { versions: (await datasets.versions(name)).map(versionJson) }
+  })
+  rpc(app, 'GET', '/api/v1/datasets/:name/versions/:version', None, async (_q, request) => {
+    const { name, version } = C.DatasetVersionParams.parse(request.params)
+    return { version: versionJson(await datasets.get({ name, version })) }
+  })
+  rpc(app, 'POST', '/api/v1/datasets/:name/aliases', C.SetAlias, async (body, request) => {
+    const { name } = C.DatasetParams.parse(request.params)
+    await datasets.setAlias(name, body.alias, body.version)
+    return { version: versionJson(await datasets.get({ name, alias: body.alias })) }
+  })
+  rpc(app, 'DELETE', '/api/v1/datasets/:name/aliases/:alias', None, async (_q, request) => {
+    const { name, alias } = C.AliasParams.parse(request.params)
+    await datasets.deleteAlias(name, alias)
+    return {}
+  })
+
+  rpc(app, 'GET', '/api/v1/contracts', None, async () => ({
+    contracts: (await contracts.list()).map((c) => ({
+      name: c.name,
+      latest_version: c.latestVersion,
+      updated_at: c.updatedAtMs,
+    })),
+  }))
+  // The body is the contract itself, checked by the same rules as a contract file.
+  rpc(app, 'POST', '/api/v1/contracts', z.unknown(), async (body) => {
+    const { contract, created } = await contracts.register(body)
+    return { contract: contractJson(contract), created }
+  })
+  rpc(app, 'GET', '/api/v1/contracts/:name', None, async (_q, request) => {
+    const { name } = C.ContractParams.parse(request.params)
+    return { versions: (await contracts.versions(name)).map(contractJson) }
+  })
+  rpc(app, 'GET', '/api/v1/contracts/:name/versions/:version', None, async (_q, request) => {
+    const { name, version } = C.ContractVersionParams.parse(request.params)
+    return { contract: contractJson(await contracts.get({ name, version })) }
+  })
+  rpc(app, 'GET', '/api/v1/contracts/:name/diff', C.ContractDiffQuery, async (q, request) => {
+    const { name } = C.ContractParams.parse(request.params)
+    const diff = await contracts.diff(`${name}:${q.from}`, `${name}:${q.to}`)
+    return { is_breaking: diff.isBreaking, changes: diff.changes }
+  })
+
+  rpc(app, 'GET', '/api/v1/validation-reports', C.ReportQuery, async (q) => ({
+    reports: (
+      await validation.list({
+        datasetVersionId: q.dataset_version_id,
+        contractName: q.contract,
+        limit: q.max_results,
+      })
+    ).map(reportJson),
+  }))
+  rpc(app, 'POST', '/api/v1/validation-reports', C.Validate, async (body) => ({
+    report: reportJson(
+      await validation.validate({
+        data: { ref: body.dataset },
+        contract: body.contract,
+        maxExamples: body.max_examples,
+      }),
+    ),
+  }))
+  rpc(app, 'GET', '/api/v1/validation-reports/:id', None, async (_q, request) => {
+    const { id } = C.ReportParams.parse(request.params)
+    return { report: reportJson(await validation.get(id)) }
+  })
+}
+
+function versionJson(v: DatasetVersion) {
+  return {
+    id: v.id,
+    name: v.name,
+    version: v.version,
+    digest: v.digest,
+    format: v.format,
+    source: v.source,
+    size_bytes: v.sizeBytes,
+    row_count: v.rowCount,
+    schema: v.schema.map((c) => ({ name: c.name, type: c.type, source_type: c.sourceType })),
+    profile: v.profile,
+    aliases: v.aliases,
+    created_at: v.createdAtMs,
+    created_by: v.createdBy,
+  }
+}
+
+function contractJson(c: StoredContract) {
+  return {
+    name: c.name,
+    version: c.version,
+    hash: c.hash,
+    body: c.contract,
+    created_at: c.createdAtMs,
+    created_by: c.createdBy,
+  }
+}
+
+/** A report; example rows keep the dataset's own column names. */
+function reportJson(r: StoredValidationReport | ValidationReportSummary) {
+  return {
+    id: r.id,
+    success: r.success,
+    contract: r.contract,
+    dataset: {
+      source: r.dataset.source,
+      format: r.dataset.format,
+      row_count: r.dataset.rowCount,
+      digest: r.dataset.digest ?? null,
+      version_id: r.dataset.versionId ?? null,
+    },
+    statistics: r.statistics,
+    created_at: r.evaluatedAtMs,
+    created_by: r.createdBy,
+    ...('results' in r
+      ? {
+          results: r.results.map((x) => ({
+            expectation: x.expectation,
+            columns: x.columns ?? [],
+            description: x.description,
+            success: x.success,
+            observed: x.observed,
+            failing_count: x.failingCount ?? null,
+            examples: x.examples,
+          })),
+        }
+      : {}),
+  }
+}
