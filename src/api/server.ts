@@ -6,6 +6,7 @@ import { mlflowArtifactRoutes } from './routes/mlflow-artifacts.js'
 import { mlflowLoggedModelRoutes } from './routes/mlflow-logged-models.js'
 import { mlflowTrackingRoutes } from './routes/mlflow-tracking.js'
 import { systemRoutes } from './routes/system.js'
+import { dataRoutes } from './routes/data.js'
 import { auditRoutes } from './routes/audit.js'
 import { lineageRoutes } from './routes/lineage.js'
 
@@ -55,6 +56,7 @@ export async function buildServer(
 
   systemRoutes(app)
   lineageRoutes(app, lathe)
+  dataRoutes(app, lathe)
   auditRoutes(app, lathe)
   mlflowTrackingRoutes(app, lathe)
   mlflowLoggedModelRoutes(app, lathe)
