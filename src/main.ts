@@ -12,6 +12,7 @@ import { Tracking, trackingMigrations } from './tracking/index.js'
 import {
   Lineage,
   lineageMigrations,
+  dataLineageRules,
   registryLineageRules,
   trackingLineageRules,
 } from './lineage/index.js'
@@ -59,6 +60,7 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   const lineage = new Lineage({ store, clock, events })
   lineage.registerRules(trackingLineageRules)
   lineage.registerRules(registryLineageRules)
+  lineage.registerRules(dataLineageRules)
   const audit = new AuditLog({ store, clock, events })
   const registry = new Registry({ store, clock, tracking: trackingReader(tracking) })
   const data = new Data({ store, artifacts, clock, tracking })
