@@ -8,6 +8,8 @@ import { registerRunCommands } from './commands/runs.js'
 import { registerServerCommand } from './commands/server.js'
 import { registerAuditCommands } from './commands/audit.js'
 import { registerLineageCommand } from './commands/lineage.js'
+import { registerDataCommands } from './commands/data.js'
+import { registerContractCommands } from './commands/contracts.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerConfigCommand(program)
   registerAuditCommands(program)
   registerLineageCommand(program)
+  registerDataCommands(program)
+  registerContractCommands(program)
   return program
 }
 
