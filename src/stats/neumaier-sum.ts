@@ -17,6 +17,7 @@ export class NeumaierSum {
 
   /** The compensated total so far. */
   get value(): number {
-    return this.sum + this.compensation
+    // Once the sum is infinite (or NaN) the compensation is meaningless (∞ − ∞).
+    return Number.isFinite(this.sum) ? this.sum + this.compensation : this.sum
   }
 }
