@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testBackends } from './support/backends.js'
-import type { MlflowClient} from './support/mlflow-client.js';
+import type { MlflowClient } from './support/mlflow-client.js'
 import { RestError, startMlflowServer } from './support/mlflow-client.js'
 
 /*
@@ -210,6 +210,14 @@ for (const backend of testBackends) {
       expect(await client.downloadArtifacts(runId, 'model/sub')).toEqual({
         'model/sub/dir/deep.json': '{"a":1}',
       })
+      await client.logArtifact(runId, '__init__.py', '', 'model/code')
+      expect(await client.downloadArtifacts(runId, 'model/code')).toEqual({
+        'model/code/__init__.py': '',
+      })
+      const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts`
+      const deleted = await fetch(`${root}/model/code`, { method: 'DELETE' })
+      expect([deleted.status, await deleted.json()]).toEqual([200, {}])
+      expect((await fetch(`${root}/model/code/__init__.py`)).status).toBe(404)
       const listed = await client.call('GET', 'artifacts/list', { run_id: runId, path: 'model' })
       expect(listed).toEqual({
         root_uri: run.info.artifact_uri,

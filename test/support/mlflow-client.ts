@@ -4,57 +4,36 @@ import { startTestLathe, type TestLathe } from './lathe.js'
 
 /*
  * A tiny stand-in for the MLflow Python client (rest_store.py, rest_utils.call_endpoint,
- * http_artifact_repo.py): it sends the same requests, and reads responses the way
- * protobuf's parse_dict does — unknown fields ignored, absent fields read as their proto
- * default, and a value of the wrong JSON type is an error.
+ * http_artifact_repo.py): it sends the same requests, and reads responses the way protobuf's
+ * parse_dict does — unknown fields ignored, absent fields read as their proto default, and a
+ * value of the wrong JSON type is an error.
  */
 
-const int64 = z
-  .union([
-    z.number().int(),
-    z
-      .string()
-      .regex(/^-?\d+$/)
-      .transform(Number),
-  ])
-  .default(0)
+const digits = z.string().regex(/^-?\d+$/)
+const int64 = z.union([z.number().int(), digits.transform(Number)]).default(0)
 const double = z
   .union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)])
   .default(0)
 const string = z.string().default('')
 const repeated = <T extends z.ZodType>(item: T) => z.array(item).default([])
+const strings = <K extends string>(...keys: K[]) =>
+  Object.fromEntries(keys.map((k) => [k, string])) as Record<K, typeof string>
 const KeyValue = z.object({ key: string, value: string })
-
 const Metric = z.object({ key: string, value: double, timestamp: int64, step: int64 })
 const Experiment = z.object({
-  experiment_id: string,
-  name: string,
-  artifact_location: string,
-  lifecycle_stage: string,
+  ...strings('experiment_id', 'name', 'artifact_location', 'lifecycle_stage'),
   last_update_time: int64,
   creation_time: int64,
   tags: repeated(KeyValue),
 })
 const RunInfo = z.object({
-  run_id: string,
-  run_uuid: string,
-  run_name: string,
-  experiment_id: string,
-  user_id: string,
+  ...strings('run_id', 'run_uuid', 'run_name', 'experiment_id', 'user_id', 'artifact_uri'),
+  ...strings('lifecycle_stage'),
   status: z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']).default('RUNNING'),
   start_time: int64,
   end_time: int64,
-  artifact_uri: string,
-  lifecycle_stage: string,
 })
-const Dataset = z.object({
-  name: string,
-  digest: string,
-  source_type: string,
-  source: string,
-  schema: string,
-  profile: string,
-})
+const Dataset = z.object(strings('name', 'digest', 'source_type', 'source', 'schema', 'profile'))
 const Run = z.object({
   info: RunInfo,
   data: z
@@ -65,11 +44,6 @@ const Run = z.object({
     .default({ dataset_inputs: [] }),
 })
 const FileInfo = z.object({ path: string, is_dir: z.boolean().default(false), file_size: int64 })
-/** The client reads an absent or empty next_page_token as "no next page". */
-const PageToken = z
-  .string()
-  .optional()
-  .transform((t) => t || undefined)
 
 export type Experiment = z.output<typeof Experiment>
 export type Run = z.output<typeof Run>
@@ -77,9 +51,18 @@ export type RunInfo = z.output<typeof RunInfo>
 export type Metric = z.output<typeof Metric>
 export type FileInfo = z.output<typeof FileInfo>
 export type KeyValue = { key: string; value: string }
-export interface Page<T> {
-  items: T[]
-  nextPageToken: string | undefined
+export type Page<T> = { items: T[]; nextPageToken: string | undefined }
+type Json = Record<string, unknown>
+const USER_AGENT = 'mlflow-python-client/2.19.0'
+type Paging = { maxResults?: number; pageToken?: string }
+type Search = Paging & { filter?: string; orderBy?: string[] }
+/** The Python client names a run twice in most requests: `run_uuid` for old servers. */
+const runIds = (runId: string) => ({ run_uuid: runId, run_id: runId })
+
+/** One page of `key`; the client reads an absent or empty next_page_token as the last page. */
+function page<T extends z.ZodType>(item: T, response: Json, key: string): Page<z.output<T>> {
+  const token = z.string().optional().parse(response.next_page_token)
+  return { items: repeated(item).parse(response[key]), nextPageToken: token || undefined }
 }
 
 /** A non-200 answer, as the client's RestException sees it. */
@@ -93,34 +76,34 @@ export class RestError extends Error {
   }
 }
 
-type Json = Record<string, unknown>
+/** Rethrows `err` unless it is a RestError with `code`, which the client treats as `value`. */
+function unless<T>(err: unknown, code: string, value: T): T {
+  if (err instanceof RestError && err.errorCode === code) return value
+  throw err
+}
 
-/** protobuf JSON writes NaN and infinities as strings; message_to_json drops unset fields. */
-function toJson(body: Json): Json {
-  const out: Json = {}
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined) continue
-    out[key] =
-      typeof value === 'number' && !Number.isFinite(value)
-        ? Number.isNaN(value)
-          ? 'NaN'
-          : value > 0
-            ? 'Infinity'
-            : '-Infinity'
-        : Array.isArray(value)
-          ? value.map((v) => (v && typeof v === 'object' ? toJson(v as Json) : v))
-          : value
-  }
-  return out
+/** What Python's mimetypes guesses for the file names the tests upload (log_artifact sends it). */
+const MIME_TYPES: Record<string, string> = { json: 'application/json', txt: 'text/plain' }
+
+/** message_to_json: unset fields dropped, NaN and infinities as protobuf JSON's strings. */
+function toJson(body: Json): string {
+  return JSON.stringify(body, (_key, v: unknown) =>
+    typeof v !== 'number' || Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : String(v),
+  )
+}
+
+/** Our camelCase options as the request message's snake_case fields (`maxResults` → `max_results`). */
+function snake(opts: Json): Json {
+  return Object.fromEntries(
+    Object.entries(opts).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+  )
 }
 
 /** `requests`' params encoding: lists become repeated keys, None is dropped. */
 function queryString(body: Json): string {
   const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined) continue
+  for (const [key, value] of Object.entries(JSON.parse(toJson(body)) as Json))
     for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item))
-  }
   return query.toString()
 }
 
@@ -132,39 +115,29 @@ export class MlflowClient {
 
   /** rest_utils.call_endpoint: GET → query string, anything else → JSON body; non-200 throws. */
   async call(method: 'GET' | 'POST', endpoint: string, body: Json = {}): Promise<Json> {
-    const json = toJson(body)
     const url = `${this.trackingUri}/api/2.0/mlflow/${endpoint}`
-    const response = await fetch(method === 'GET' ? `${url}?${queryString(json)}` : url, {
-      method,
-      headers: {
-        'User-Agent': 'mlflow-python-client/2.19.0',
-        ...(method === 'GET' ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: method === 'GET' ? undefined : JSON.stringify(json),
-    })
+    const isGet = method === 'GET'
+    const headers = { 'User-Agent': USER_AGENT, 'Content-Type': 'application/json' }
+    const response = isGet
+      ? await fetch(`${url}?${queryString(body)}`, { headers: { 'User-Agent': USER_AGENT } })
+      : await fetch(url, { method, headers, body: toJson(body) })
     return readJson(response)
   }
 
+  /** RestStore.get_experiment_by_name: RESOURCE_DOES_NOT_EXIST reads as "none". */
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
-    try {
-      const r = await this.call('GET', 'experiments/get-by-name', { experiment_name: name })
-      return Experiment.parse(r.experiment)
-    } catch (err) {
-      if (err instanceof RestError && err.errorCode === 'RESOURCE_DOES_NOT_EXIST') return undefined
-      throw err
-    }
+    const r = await this.call('GET', 'experiments/get-by-name', { experiment_name: name }).catch(
+      (err: unknown) => unless(err, 'RESOURCE_DOES_NOT_EXIST', undefined),
+    )
+    return r && Experiment.parse(r.experiment)
   }
 
   async createExperiment(
     name: string,
     opts: { artifactLocation?: string; tags?: KeyValue[] } = {},
-  ): Promise<string> {
-    const r = await this.call('POST', 'experiments/create', {
-      name,
-      artifact_location: opts.artifactLocation,
-      tags: opts.tags,
-    })
-    return string.parse(r.experiment_id)
+  ) {
+    const body = { name, artifact_location: opts.artifactLocation, tags: opts.tags }
+    return string.parse((await this.call('POST', 'experiments/create', body)).experiment_id)
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -176,34 +149,15 @@ export class MlflowClient {
   async setExperiment(name: string): Promise<Experiment> {
     const found = await this.getExperimentByName(name)
     if (found) return found
-    try {
-      return await this.getExperiment(await this.createExperiment(name))
-    } catch (err) {
-      if (!(err instanceof RestError && err.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw err
-      return (await this.getExperimentByName(name))!
-    }
+    const id = await this.createExperiment(name).catch((err: unknown) =>
+      unless(err, 'RESOURCE_ALREADY_EXISTS', undefined),
+    )
+    return id === undefined ? (await this.getExperimentByName(name))! : this.getExperiment(id)
   }
 
-  async searchExperiments(
-    opts: {
-      viewType?: string
-      maxResults?: number
-      filter?: string
-      orderBy?: string[]
-      pageToken?: string
-    } = {},
-  ): Promise<Page<Experiment>> {
-    const r = await this.call('POST', 'experiments/search', {
-      view_type: opts.viewType,
-      max_results: opts.maxResults,
-      page_token: opts.pageToken,
-      order_by: opts.orderBy,
-      filter: opts.filter,
-    })
-    return {
-      items: repeated(Experiment).parse(r.experiments),
-      nextPageToken: PageToken.parse(r.next_page_token),
-    }
+  async searchExperiments(opts: Search & { viewType?: string } = {}): Promise<Page<Experiment>> {
+    const r = await this.call('POST', 'experiments/search', snake(opts))
+    return page(Experiment, r, 'experiments')
   }
 
   /** MlflowClient.create_run: user_id comes from the mlflow.user tag. */
@@ -223,93 +177,55 @@ export class MlflowClient {
   }
 
   async getRun(runId: string): Promise<Run> {
-    const r = await this.call('GET', 'runs/get', { run_uuid: runId, run_id: runId })
-    return Run.parse(r.run)
+    return Run.parse((await this.call('GET', 'runs/get', runIds(runId))).run)
   }
 
-  async updateRun(
-    runId: string,
-    opts: { status?: string; endTime?: number; runName?: string },
-  ): Promise<RunInfo> {
-    const r = await this.call('POST', 'runs/update', {
-      run_uuid: runId,
-      run_id: runId,
-      status: opts.status,
-      end_time: opts.endTime,
-      run_name: opts.runName,
-    })
+  async updateRun(runId: string, opts: { status?: string; endTime?: number; runName?: string }) {
+    const r = await this.call('POST', 'runs/update', { ...runIds(runId), ...snake(opts) })
     return RunInfo.parse(r.run_info)
   }
 
   async logParam(runId: string, key: string, value: string): Promise<void> {
-    await this.call('POST', 'runs/log-parameter', { run_uuid: runId, run_id: runId, key, value })
+    await this.call('POST', 'runs/log-parameter', { ...runIds(runId), key, value })
   }
 
   async logMetric(runId: string, metric: Metric): Promise<void> {
-    await this.call('POST', 'runs/log-metric', { run_uuid: runId, run_id: runId, ...metric })
+    await this.call('POST', 'runs/log-metric', { ...runIds(runId), ...metric })
   }
 
   async setTag(runId: string, key: string, value: string): Promise<void> {
-    await this.call('POST', 'runs/set-tag', { run_uuid: runId, run_id: runId, key, value })
+    await this.call('POST', 'runs/set-tag', { ...runIds(runId), key, value })
   }
 
   async logBatch(
     runId: string,
     batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] },
-  ): Promise<void> {
-    await this.call('POST', 'runs/log-batch', {
-      metrics: batch.metrics?.map((m) => toJson(m)),
-      params: batch.params,
-      tags: batch.tags,
-      run_id: runId,
-    })
+  ) {
+    await this.call('POST', 'runs/log-batch', { ...batch, run_id: runId })
   }
 
-  async searchRuns(opts: {
-    experimentIds: string[]
-    filter?: string
-    runViewType?: string
-    maxResults?: number
-    orderBy?: string[]
-    pageToken?: string
-  }): Promise<Page<Run>> {
-    const r = await this.call('POST', 'runs/search', {
-      experiment_ids: opts.experimentIds,
-      filter: opts.filter,
-      run_view_type: opts.runViewType ?? 'ACTIVE_ONLY',
-      max_results: opts.maxResults ?? 1000,
-      order_by: opts.orderBy,
-      page_token: opts.pageToken,
-    })
-    return { items: repeated(Run).parse(r.runs), nextPageToken: PageToken.parse(r.next_page_token) }
+  async searchRuns(
+    opts: Search & { experimentIds: string[]; runViewType?: string },
+  ): Promise<Page<Run>> {
+    const defaults = { runViewType: 'ACTIVE_ONLY', maxResults: 1000 }
+    const r = await this.call('POST', 'runs/search', snake({ ...defaults, ...opts }))
+    return page(Run, r, 'runs')
   }
 
-  async getMetricHistory(
-    runId: string,
-    key: string,
-    opts: { maxResults?: number; pageToken?: string } = {},
-  ): Promise<Page<Metric>> {
-    const r = await this.call('GET', 'metrics/get-history', {
-      run_uuid: runId,
-      run_id: runId,
-      metric_key: key,
-      max_results: opts.maxResults,
-      page_token: opts.pageToken,
-    })
-    return {
-      items: repeated(Metric).parse(r.metrics),
-      nextPageToken: PageToken.parse(r.next_page_token),
-    }
+  async getMetricHistory(runId: string, key: string, opts: Paging = {}): Promise<Page<Metric>> {
+    const body = { ...runIds(runId), metric_key: key, ...snake(opts) }
+    const r = await this.call('GET', 'metrics/get-history', body)
+    return page(Metric, r, 'metrics')
   }
 
-  /** Every page of a paged call, following next_page_token as the client's PagedList users do. */
-  async all<T>(page: (token: string | undefined) => Promise<Page<T>>): Promise<T[][]> {
+  /** Every page of a paged call, following next_page_token to the end. */
+  async all<T>(next: (token: string | undefined) => Promise<Page<T>>): Promise<T[][]> {
     const pages: T[][] = []
     let token: string | undefined
     do {
-      const next = await page(token)
-      pages.push(next.items)
-      token = next.nextPageToken
+      const { items, nextPageToken } = await next(token)
+      pages.push(items)
+      token = nextPageToken
     } while (token !== undefined)
     return pages
   }
@@ -317,12 +233,11 @@ export class MlflowClient {
   /** mlflow.log_artifact: runs/get once per run, then one PUT through the artifact proxy. */
   async logArtifact(runId: string, fileName: string, bytes: string, artifactPath?: string) {
     const path = artifactPath ? `${artifactPath}/${fileName}` : fileName
-    const response = await fetch(`${await this.#artifactRoot(runId)}/${path}`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: bytes,
-    })
-    await readJson(response)
+    const type = MIME_TYPES[fileName.split('.').pop() ?? ''] ?? 'application/octet-stream'
+    const url = `${await this.#artifactRoot(runId)}/${path}`
+    await readJson(
+      await fetch(url, { method: 'PUT', headers: { 'Content-Type': type }, body: bytes }),
+    )
   }
 
   /** HttpArtifactRepository.list_artifacts: paths come back relative to the run's root. */
@@ -353,25 +268,18 @@ export class MlflowClient {
 
   /** `mlflow-artifacts:/<exp>/<run>/artifacts` resolved against the tracking URI. */
   async #artifactRoot(runId: string): Promise<string> {
-    let uri = this.#artifactUris.get(runId)
-    if (uri === undefined) {
-      uri = (await this.getRun(runId)).info.artifact_uri
-      this.#artifactUris.set(runId, uri)
-    }
-    const path = uri.replace(/^mlflow-artifacts:\/*/, '')
-    return `${this.trackingUri}/api/2.0/mlflow-artifacts/artifacts/${path}`
+    const uri = this.#artifactUris.get(runId) ?? (await this.getRun(runId)).info.artifact_uri
+    this.#artifactUris.set(runId, uri)
+    return `${this.trackingUri}/api/2.0/mlflow-artifacts/artifacts/${uri.replace(/^mlflow-artifacts:\/*/, '')}`
   }
 }
 
 /** verify_rest_response: a 200 must carry a JSON object; anything else is a RestError. */
 async function readJson(response: Response): Promise<Json> {
   const text = await response.text()
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    body = undefined
-  }
+  const body: unknown = await Promise.resolve(text)
+    .then(JSON.parse)
+    .catch(() => undefined)
   const isObject = typeof body === 'object' && body !== null && !Array.isArray(body)
   if (response.status !== 200) {
     const b = (isObject ? body : {}) as { error_code?: string; message?: string }
