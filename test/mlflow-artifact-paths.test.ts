@@ -178,6 +178,27 @@ for (const backend of testBackends) {
       expect(existsSync(join(secretDir, 'new-dir'))).toBe(false)
     })
 
+    it('answers uploads the file system cannot hold with 400, never 500', async () => {
+      const put = (path: string) => rawRequest(port, 'PUT', `${PREFIX}/${path}`, 'x')
+      expect((await put('2/file.txt')).status).toBe(200)
+      const refusals = [
+        ['2/file.txt/child.txt', 'a parent of it is a file'],
+        ['2', 'it is a directory'],
+        [`2/${'n'.repeat(300)}.txt`, 'a path segment is too long for the file system'],
+      ]
+      for (const [path, why] of refusals) {
+        const result = await put(path!)
+        expect([result.status, JSON.parse(result.body).message], path).toEqual([
+          400,
+          `Invalid artifact path '${path}': ${why}`,
+        ])
+      }
+      expect((await rawRequest(port, 'GET', `${PREFIX}/2`)).status).toBe(404)
+      expect(
+        (await rawRequest(port, 'POST', '/api/2.0/mlflow-artifacts/mpu/create/2/big.bin')).status,
+      ).toBe(501)
+    })
+
     it('refuses traversal in the run artifact listing (artifacts/list?path=)', async () => {
       const run = await server.client.createRun('0')
       for (const path of ['..', '../..', '../../../etc', '/etc', '%2e%2e', '..%2f..', 'a/../..']) {
