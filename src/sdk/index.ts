@@ -1,10 +1,5 @@
-export {
-  LatheClient,
-  type LatheClientOptions,
-  type CreateRun,
-  type SearchExperiments,
-  type SearchRuns,
-} from './lathe-client.js'
+export { LatheClient, type LatheClientOptions } from './lathe-client.js'
+export type { CreateRun, SearchExperiments, SearchRuns } from './inputs.js'
 export { LatheApiError } from './lathe-api-error.js'
 export type { RetryOptions } from './http-transport.js'
 export type { Batch } from './batch.js'

@@ -9,11 +9,11 @@ import type {
   RunArtifact,
   RunInfo,
   RunStatus,
-  ViewType,
 } from '../tracking/index.js'
 import { downloadTree, filesUnder, isDirectory, proxyUrl, uploadFile } from './artifact-transfer.js'
 import { chunkBatch, type Batch } from './batch.js'
 import { HttpTransport, type TransportOptions } from './http-transport.js'
+import type { CreateRun, SearchExperiments, SearchRuns } from './inputs.js'
 import { LatheApiError } from './lathe-api-error.js'
 import {
   datasetInputTo,
@@ -29,30 +29,6 @@ import {
 } from './wire.js'
 
 export type LatheClientOptions = TransportOptions
-
-export interface SearchExperiments {
-  readonly filter?: string | undefined
-  readonly orderBy?: readonly string[] | undefined
-  readonly viewType?: ViewType | undefined
-  readonly maxResults?: number | undefined
-  readonly pageToken?: string | undefined
-}
-
-export interface SearchRuns {
-  readonly experimentIds: readonly string[]
-  readonly filter?: string | undefined
-  readonly orderBy?: readonly string[] | undefined
-  readonly viewType?: ViewType | undefined
-  readonly maxResults?: number | undefined
-  readonly pageToken?: string | undefined
-}
-
-export interface CreateRun {
-  readonly experimentId?: string | undefined
-  readonly runName?: string | undefined
-  readonly startTime?: number | undefined
-  readonly tags?: readonly KeyValue[] | undefined
-}
 
 // MLflow's client asks for this many points per metric-history page.
 const HISTORY_PAGE = 25_000
@@ -85,6 +61,7 @@ export class LatheClient {
     return String(res.experiment_id)
   }
 
+  /** The experiment with that id, deleted or not. */
   async getExperiment(experimentId: string): Promise<Experiment> {
     const res = await this.#http.call<Json>('GET', 'experiments/get', {
       experiment_id: experimentId,
@@ -106,6 +83,7 @@ export class LatheClient {
     }
   }
 
+  /** One page of experiments matching MLflow's filter grammar. */
   async searchExperiments(input: SearchExperiments = {}): Promise<Page<Experiment>> {
     const res = await this.#http.call<Json>('POST', 'experiments/search', {
       filter: input.filter,
@@ -136,6 +114,7 @@ export class LatheClient {
     return run
   }
 
+  /** Changes a run's status, end time or name; returns its info after the change. */
   async updateRun(
     runId: string,
     input: { status?: RunStatus; endTime?: number; runName?: string },
@@ -154,6 +133,7 @@ export class LatheClient {
     return this.updateRun(runId, { status, endTime: Date.now() })
   }
 
+  /** Logs one metric point (step 0 and now unless given); NaN and ±Infinity are fine. */
   async logMetric(
     runId: string,
     key: string,
@@ -169,6 +149,7 @@ export class LatheClient {
     await this.#http.call('POST', 'runs/log-metric', { run_id: runId, ...metricTo(metric) })
   }
 
+  /** Logs a param; logging the same key again with another value is refused. */
   async logParam(runId: string, key: string, value: string | number | boolean): Promise<void> {
     await this.#http.call('POST', 'runs/log-parameter', {
       run_id: runId,
@@ -177,6 +158,7 @@ export class LatheClient {
     })
   }
 
+  /** Sets a tag, overwriting any earlier value. */
   async setTag(runId: string, key: string, value: string): Promise<void> {
     await this.#http.call('POST', 'runs/set-tag', { run_id: runId, key, value })
   }

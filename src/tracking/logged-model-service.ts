@@ -37,6 +37,7 @@ export class LoggedModelService {
     private readonly runs: RunService,
   ) {}
 
+  /** Creates a PENDING model under an active experiment, with its first params and tags. */
   async create(input: CreateLoggedModel): Promise<LoggedModel> {
     const name = input.name || generateRunName()
     checkModelName(name)
@@ -126,6 +127,7 @@ export class LoggedModelService {
     return this.get(modelId)
   }
 
+  /** @throws NotFoundError when the model has no such tag. */
   async deleteTag(modelId: string, key: string): Promise<void> {
     await this.#mutate(modelId, async (trx, _row, now) => {
       const result = await trx
@@ -200,6 +202,7 @@ export class LoggedModelService {
     return { rootUri: info.artifactUri, files }
   }
 
+  /** Active models matching MLflow's filter, dataset scoping, order and page. */
   search(input: SearchLoggedModels): Promise<Page<LoggedModel>> {
     return searchLoggedModels(this.deps.store.db<TrackingTables>(), input)
   }
