@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { MetadataStore, NamedMigration } from './metadata-store.js'
 
 /** A fresh, empty database: `open` connects to it (again), `cleanup` removes it. */
@@ -41,10 +41,11 @@ const MIGRATIONS: readonly NamedMigration[] = [
   },
 ]
 
-async function contents(db: Kysely<Tables>) {
+/** The rows of item `id` and its log entries. */
+async function contents(db: Kysely<Tables>, id: string) {
   return {
-    items: await db.selectFrom('contract_items').selectAll().orderBy('id').execute(),
-    log: await db.selectFrom('contract_log').selectAll().orderBy('item_id').execute(),
+    items: await db.selectFrom('contract_items').selectAll().where('id', '=', id).execute(),
+    log: await db.selectFrom('contract_log').selectAll().where('item_id', '=', id).execute(),
   }
 }
 
@@ -57,6 +58,21 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
       for (const store of opened.splice(0)) await store.close()
       for (const cleanup of cleanups.splice(0)) await cleanup()
     })
+    // The tests after the migration ones share one migrated database, each on its own item id.
+    let shared: { store: MetadataStore; database: FreshDatabase } | undefined
+    afterAll(async () => {
+      await shared?.store.close()
+      await shared?.database.cleanup()
+    })
+    async function sharedStore(): Promise<MetadataStore> {
+      if (!shared) {
+        const database = await fresh()
+        const store = await database.open()
+        shared = { store, database }
+        await store.migrate(MIGRATIONS)
+      }
+      return shared.store
+    }
     async function migrated(): Promise<{ store: MetadataStore; database: FreshDatabase }> {
       const database = await fresh()
       cleanups.push(database.cleanup)
@@ -76,7 +92,9 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
       opened.push(again)
       await again.migrate(MIGRATIONS)
       expect(applied - before).toBe(2)
-      expect((await contents(again.db<Tables>())).items).toEqual([{ id: 'a', count: 1, at_ms: 1 }])
+      expect((await contents(again.db<Tables>(), 'a')).items).toEqual([
+        { id: 'a', count: 1, at_ms: 1 },
+      ])
     })
 
     it('lets two processes migrate the same database at once', async () => {
@@ -100,21 +118,21 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
     })
 
     it('commits a change and its log entry together', async () => {
-      const { store } = await migrated()
+      const store = await sharedStore()
       const result = await store.transaction<Tables, string>(async (trx) => {
         await trx.insertInto('contract_items').values({ id: 'b', count: 1, at_ms: 2 }).execute()
         await trx.insertInto('contract_log').values({ item_id: 'b', what: 'created' }).execute()
         return 'done'
       })
       expect(result).toBe('done')
-      expect(await contents(store.db<Tables>())).toEqual({
+      expect(await contents(store.db<Tables>(), 'b')).toEqual({
         items: [{ id: 'b', count: 1, at_ms: 2 }],
         log: [{ item_id: 'b', what: 'created' }],
       })
     })
 
     it('rolls back every write of a transaction that throws, and rethrows the same error', async () => {
-      const { store } = await migrated()
+      const store = await sharedStore()
       const failure = new Error('rule broken after the writes')
       const attempt = store.transaction<Tables, void>(async (trx) => {
         await trx.insertInto('contract_items').values({ id: 'c', count: 1, at_ms: 3 }).execute()
@@ -122,11 +140,11 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
         throw failure
       })
       await expect(attempt).rejects.toBe(failure)
-      expect(await contents(store.db<Tables>())).toEqual({ items: [], log: [] })
+      expect(await contents(store.db<Tables>(), 'c')).toEqual({ items: [], log: [] })
     })
 
     it('rolls back when a statement fails (a duplicate key) and keeps the store usable', async () => {
-      const { store } = await migrated()
+      const store = await sharedStore()
       const db = store.db<Tables>()
       await db.insertInto('contract_items').values({ id: 'd', count: 1, at_ms: 4 }).execute()
       const attempt = store.transaction<Tables, void>(async (trx) => {
@@ -134,11 +152,11 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
         await trx.insertInto('contract_items').values({ id: 'd', count: 2, at_ms: 5 }).execute()
       })
       await expect(attempt).rejects.toThrow()
-      expect(await contents(db)).toEqual({ items: [{ id: 'd', count: 1, at_ms: 4 }], log: [] })
+      expect(await contents(db, 'd')).toEqual({ items: [{ id: 'd', count: 1, at_ms: 4 }], log: [] })
     })
 
     it('runs concurrent transactions each whole: no increment is lost', async () => {
-      const { store } = await migrated()
+      const store = await sharedStore()
       await store
         .db<Tables>()
         .insertInto('contract_items')
@@ -159,18 +177,22 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
           }),
         ),
       )
-      const { items, log } = await contents(store.db<Tables>())
+      const { items, log } = await contents(store.db<Tables>(), 'n')
       expect([items[0]?.count, log.length]).toEqual([20, 20])
     })
 
     it('reads bigint columns back as numbers (epoch milliseconds)', async () => {
-      const { store } = await migrated()
+      const store = await sharedStore()
       const db = store.db<Tables>()
       await db
         .insertInto('contract_items')
         .values({ id: 't', count: 1, at_ms: 1_700_000_000_123 })
         .execute()
-      const row = await db.selectFrom('contract_items').select('at_ms').executeTakeFirstOrThrow()
+      const row = await db
+        .selectFrom('contract_items')
+        .select('at_ms')
+        .where('id', '=', 't')
+        .executeTakeFirstOrThrow()
       expect(row.at_ms).toBe(1_700_000_000_123)
     })
   })
