@@ -8,7 +8,7 @@ import { MlflowClient, RestError, startMlflowServer, type Metric } from './suppo
  */
 
 const CLIENTS = 8
-const BATCHES = 6
+const BATCHES = 4
 const BATCH_SIZE = 50
 
 /** Client `c`'s batch `b`: steps unique across all clients, values derived from the step. */

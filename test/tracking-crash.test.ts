@@ -16,7 +16,7 @@ import { MlflowClient, type Metric } from './support/mlflow-client.js'
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 const WRITERS = 8
 const BATCH_SIZE = 100
-const KILL_AFTER_ACKS = 40
+const KILL_AFTER_ACKS = 24
 
 /** Starts `lathe server` on a free port and resolves once it prints its address. */
 async function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
