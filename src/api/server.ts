@@ -9,6 +9,7 @@ import { systemRoutes } from './routes/system.js'
 import { dataRoutes } from './routes/data.js'
 import { auditRoutes } from './routes/audit.js'
 import { lineageRoutes } from './routes/lineage.js'
+import { webRoutes } from './routes/web.js'
 
 export interface ServerOptions {
   /** Log requests (pino) — off in tests. */
@@ -61,5 +62,6 @@ export async function buildServer(
   mlflowTrackingRoutes(app, lathe)
   mlflowLoggedModelRoutes(app, lathe)
   await app.register(async (scope) => mlflowArtifactRoutes(scope, lathe))
+  webRoutes(app)
   return app
 }
