@@ -47,7 +47,7 @@ function scores({ tp, fp, fn }: ClassCounts): PrecisionRecallF1 {
   return { precision, recall, f1: (2 * precision * recall) / (denominator === 0 ? 1 : denominator) }
 }
 
-function mean(values: readonly number[], weights: readonly number[]): number {
+function weightedMean(values: readonly number[], weights: readonly number[]): number {
   let total = 0
   let weight = 0
   values.forEach((v, i) => {
@@ -55,6 +55,33 @@ function mean(values: readonly number[], weights: readonly number[]): number {
     weight += weights[i] ?? 0
   })
   return total / weight
+}
+
+/** TP, FP and FN per label, from the confusion matrix. */
+function classCounts(yTrue: readonly Label[], yPred: readonly Label[]) {
+  const { labels, matrix } = confusionMatrix(yTrue, yPred)
+  const perClass = labels.map((_, i): ClassCounts => {
+    const tp = matrix[i]?.[i] ?? 0
+    const support = (matrix[i] ?? []).reduce((a, b) => a + b, 0)
+    const predicted = matrix.reduce((sum, row) => sum + (row[i] ?? 0), 0)
+    return { tp, fp: predicted - tp, fn: support - tp }
+  })
+  return { labels, perClass }
+}
+
+function binaryScores(labels: Label[], perClass: ClassCounts[], positive: Label) {
+  if (labels.length > 2) {
+    throw new InvalidParameterError(
+      `average 'binary' needs at most 2 labels, got ${labels.length}; use 'macro', 'weighted' or 'micro'`,
+    )
+  }
+  const i = labels.indexOf(positive)
+  if (i < 0 && labels.length === 2) {
+    throw new InvalidParameterError(
+      `positive label ${String(positive)} is not one of ${labels.map(String).join(', ')}`,
+    )
+  }
+  return scores(perClass[i] ?? { tp: 0, fp: 0, fn: 0 })
 }
 
 /**
@@ -67,47 +94,19 @@ export function precisionRecallF1(
   yPred: readonly Label[],
   options: PrecisionRecallF1Options = {},
 ): PrecisionRecallF1 {
-  const { labels, matrix } = confusionMatrix(yTrue, yPred)
-  const perClass = labels.map((_, i) => {
-    const tp = matrix[i]?.[i] ?? 0
-    const support = (matrix[i] ?? []).reduce((a, b) => a + b, 0)
-    const predicted = matrix.reduce((sum, row) => sum + (row[i] ?? 0), 0)
-    return { tp, fp: predicted - tp, fn: support - tp }
-  })
+  const { labels, perClass } = classCounts(yTrue, yPred)
   const average = options.average ?? 'binary'
-  if (average === 'binary') {
-    const positive = options.positiveLabel ?? 1
-    if (labels.length > 2) {
-      throw new InvalidParameterError(
-        `average 'binary' needs at most 2 labels, got ${labels.length}; use 'macro', 'weighted' or 'micro'`,
-      )
-    }
-    const i = labels.indexOf(positive)
-    if (i < 0 && labels.length === 2) {
-      throw new InvalidParameterError(
-        `positive label ${String(positive)} is not one of ${labels.map(String).join(', ')}`,
-      )
-    }
-    return scores(perClass[i] ?? { tp: 0, fp: 0, fn: 0 })
-  }
+  if (average === 'binary') return binaryScores(labels, perClass, options.positiveLabel ?? 1)
   if (average === 'micro') {
     const sum = (key: keyof ClassCounts) => perClass.reduce((s, c) => s + c[key], 0)
     return scores({ tp: sum('tp'), fp: sum('fp'), fn: sum('fn') })
   }
   const each = perClass.map(scores)
   const weights = perClass.map((c) => (average === 'macro' ? 1 : c.tp + c.fn))
-  return {
-    precision: mean(
-      each.map((s) => s.precision),
+  const mean = (key: keyof PrecisionRecallF1) =>
+    weightedMean(
+      each.map((s) => s[key]),
       weights,
-    ),
-    recall: mean(
-      each.map((s) => s.recall),
-      weights,
-    ),
-    f1: mean(
-      each.map((s) => s.f1),
-      weights,
-    ),
-  }
+    )
+  return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1') }
 }
