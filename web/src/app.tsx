@@ -1,0 +1,112 @@
+import type { VNode } from 'preact'
+import { useEffect } from 'preact/hooks'
+import { Link } from './components/link'
+import { EmptyState } from './components/states'
+import { ComparePage } from './pages/compare-page'
+import { ExperimentsPage } from './pages/experiments-page'
+import { RunPage } from './pages/run-page'
+import { RunsPage } from './pages/runs-page'
+import { matchPath, navigate, useLocation } from './router'
+
+/** A top-level area of the dashboard, listed in the navigation. */
+interface Section {
+  readonly id: string
+  readonly label: string
+  readonly href: string
+}
+
+/**
+ * The navigation lists only the sections that are built. Models, Data, Pipelines, Deployments,
+ * Monitoring, Lineage and Audit log join this list as their pages land.
+ */
+const SECTIONS: readonly Section[] = [
+  { id: 'experiments', label: 'Experiments', href: '/experiments' },
+]
+
+interface Route {
+  readonly pattern: string
+  readonly section: string
+  readonly render: (params: Record<string, string>, query: URLSearchParams) => VNode
+}
+
+const ROUTES: readonly Route[] = [
+  { pattern: '/experiments', section: 'experiments', render: () => <ExperimentsPage /> },
+  {
+    pattern: '/experiments/:id',
+    section: 'experiments',
+    render: (p, q) => <RunsPage experimentId={p.id!} query={q} />,
+  },
+  {
+    pattern: '/runs/:id',
+    section: 'experiments',
+    render: (p, q) => <RunPage runId={p.id!} query={q} />,
+  },
+  { pattern: '/compare', section: 'experiments', render: (_p, q) => <ComparePage query={q} /> },
+]
+
+function resolve(path: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path)
+    if (params) return { route, params }
+  }
+  return undefined
+}
+
+export function App() {
+  const { path, query } = useLocation()
+  useEffect(() => {
+    if (path === '/') navigate('/experiments', { replace: true })
+  }, [path])
+  const match = resolve(path)
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside class="sidebar">
+        <Link href="/experiments" class="brand" aria-label="Lathe home">
+          <img src="/favicon.svg" alt="" width={24} height={24} />
+          <span>Lathe</span>
+        </Link>
+        <nav aria-label="Sections">
+          <ul class="nav-list">
+            {SECTIONS.map((s) => (
+              <li key={s.id}>
+                <Link
+                  href={s.href}
+                  class="nav-link"
+                  aria-current={match?.route.section === s.id ? 'page' : undefined}
+                >
+                  {s.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <main id="main" class="main" tabIndex={-1}>
+        {match ? (
+          match.route.render(match.params, query)
+        ) : path === '/' ? null : (
+          <NotFound path={path} />
+        )}
+      </main>
+    </div>
+  )
+}
+
+function NotFound({ path }: { path: string }) {
+  useEffect(() => {
+    document.title = 'Not found · Lathe'
+  }, [])
+  return (
+    <EmptyState title="There is no page here">
+      <p>
+        Nothing in the dashboard lives at <code>{path}</code>.
+      </p>
+      <Link href="/experiments" class="button">
+        Go to experiments
+      </Link>
+    </EmptyState>
+  )
+}
