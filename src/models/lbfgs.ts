@@ -62,6 +62,27 @@ function direction(gradient: Float64Array, s: Float64Array[], y: Float64Array[])
   return q.map((v) => -v)
 }
 
+interface Point {
+  readonly x: Float64Array
+  readonly gradient: Float64Array
+  readonly value: number
+}
+
+/** Halves the step until the Armijo condition holds (at most 40 times). */
+function lineSearch(objective: Objective, from: Point, step: Float64Array, rate: number): Point {
+  const slope = dot(step, from.gradient)
+  const x = new Float64Array(from.x.length)
+  const gradient = new Float64Array(from.x.length)
+  let value = Infinity
+  for (let trial = 0; trial < 40; trial++) {
+    for (let i = 0; i < x.length; i++) x[i] = (from.x[i] ?? 0) + rate * (step[i] ?? 0)
+    value = objective(x, gradient)
+    if (value <= from.value + 1e-4 * rate * slope) break
+    rate /= 2
+  }
+  return { x, gradient, value }
+}
+
 /**
  * Minimises a smooth function with L-BFGS and a backtracking (Armijo) line search. Deterministic:
  * no randomness, fixed evaluation order. Stops at the iteration limit, when the gradient is below
@@ -72,44 +93,34 @@ export function minimiseLbfgs(
   start: Float64Array,
   options: LbfgsOptions,
 ): LbfgsResult {
-  const memory = options.memory ?? 10
-  let x = Float64Array.from(start)
-  let gradient = new Float64Array(x.length)
-  let value = objective(x, gradient)
+  const gradient = new Float64Array(start.length)
+  let point: Point = { x: Float64Array.from(start), gradient, value: objective(start, gradient) }
   const s: Float64Array[] = []
   const y: Float64Array[] = []
   let iteration = 0
-  while (iteration < options.maxIterations && maxAbs(gradient) > options.tolerance) {
-    const step = direction(gradient, s, y)
-    const slope = dot(step, gradient)
-    if (!(slope < 0)) break
+  while (iteration < options.maxIterations && maxAbs(point.gradient) > options.tolerance) {
+    const step = direction(point.gradient, s, y)
+    if (!(dot(step, point.gradient) < 0)) break
     // The first direction is the raw gradient: scale it so that the first trial moves by ~1.
-    let rate = s.length === 0 ? Math.min(1, 1 / Math.max(maxAbs(gradient), 1e-12)) : 1
-    const next = new Float64Array(x.length)
-    const nextGradient = new Float64Array(x.length)
-    let nextValue = Infinity
-    for (let trial = 0; trial < 40; trial++) {
-      for (let i = 0; i < x.length; i++) next[i] = (x[i] ?? 0) + rate * (step[i] ?? 0)
-      nextValue = objective(next, nextGradient)
-      if (nextValue <= value + 1e-4 * rate * slope) break
-      rate /= 2
-    }
-    if (!(nextValue < value)) break
-    const sNew = next.map((v, i) => v - (x[i] ?? 0))
-    const yNew = nextGradient.map((v, i) => v - (gradient[i] ?? 0))
+    const rate = s.length === 0 ? Math.min(1, 1 / Math.max(maxAbs(point.gradient), 1e-12)) : 1
+    const next = lineSearch(objective, point, step, rate)
+    if (!(next.value < point.value)) break
+    const sNew = next.x.map((v, i) => v - (point.x[i] ?? 0))
+    const yNew = next.gradient.map((v, i) => v - (point.gradient[i] ?? 0))
     // Keep only pairs with positive curvature, which keeps the implied Hessian positive definite.
     if (dot(sNew, yNew) > 1e-12) {
       s.push(sNew)
       y.push(yNew)
-      if (s.length > memory) (s.shift(), y.shift())
+      if (s.length > (options.memory ?? 10)) {
+        s.shift()
+        y.shift()
+      }
     }
-    const improvement = value - nextValue
-    x = next
-    gradient = nextGradient
-    value = nextValue
+    const improvement = point.value - next.value
+    point = next
     iteration += 1
-    options.onIteration?.(iteration, x, value)
-    if (improvement <= 1e-15 * Math.max(1, Math.abs(value))) break
+    options.onIteration?.(iteration, point.x, point.value)
+    if (improvement <= 1e-15 * Math.max(1, Math.abs(point.value))) break
   }
-  return { x, value, iterations: iteration }
+  return { x: point.x, value: point.value, iterations: iteration }
 }

@@ -78,7 +78,7 @@ export function scoresToProbabilities(scores: Float64Array, outputs: number): Fl
 }
 
 /** What a linear graph returns: a regression value, or class probabilities and a label. */
-export type LinearHead =
+export type ModelHead =
   | { readonly task: 'regression' }
   | { readonly task: 'classification'; readonly classes: readonly Label[] }
 
@@ -89,7 +89,7 @@ export type LinearHead =
 export function linearModelToOnnx(
   pre: Preprocessor,
   coef: LinearCoefficients,
-  head: LinearHead,
+  head: ModelHead,
 ): Uint8Array {
   const g = new GraphBuilder()
   const features = addPreprocessing(pre, g)

@@ -56,7 +56,11 @@ export function fitPreprocessor(
 function moments(column: Float64Array): { mean: number; scale: number } {
   let count = 0
   let sum = 0
-  for (const v of column) if (!Number.isNaN(v)) ((count += 1), (sum += v))
+  for (const v of column) {
+    if (Number.isNaN(v)) continue
+    count += 1
+    sum += v
+  }
   const mean = count > 0 ? sum / count : 0
   let squares = 0
   for (const v of column) if (!Number.isNaN(v)) squares += (v - mean) ** 2
