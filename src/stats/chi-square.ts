@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../shared/errors.js'
 import { chiSquareSf } from './distributions.js'
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
+import { requireValues } from './drift-test.js'
 import { NeumaierSum } from './neumaier-sum.js'
 import { alignedCounts } from './value-counts.js'
 
@@ -14,6 +15,7 @@ import { alignedCounts } from './value-counts.js'
  * is also how Evidently's `p < threshold` reads NaN. Drift when p < 0.05.
  */
 export function chiSquare(reference: ColumnSource, current: ColumnSource): Required<DriftScore> {
+  requireValues(reference, current, 'chisquare')
   const counts = alignedCounts(reference, current)
   if (counts === undefined) {
     throw new InvalidParameterError(

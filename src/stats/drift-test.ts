@@ -48,3 +48,18 @@ export function asNumeric(source: ColumnSource, test: DriftTestName): NumericCol
   }
   return source
 }
+
+/**
+ * Throws unless both sides hold values once missing ones are dropped (scipy's ks_2samp raises on
+ * empty input; Evidently's PSI and Jensen–Shannon return NaN, which we do not propagate).
+ */
+export function requireValues(
+  reference: ColumnSource,
+  current: ColumnSource,
+  test: DriftTestName,
+): void {
+  if (reference.count === 0 || current.count === 0) {
+    const side = reference.count === 0 ? 'reference' : 'current'
+    throw new InvalidParameterError(`drift test '${test}': the ${side} column has no values`)
+  }
+}

@@ -59,6 +59,27 @@ describe.each(golden.cases)('Evidently drift tests: $name ($kind)', (c) => {
   })
 })
 
+describe('drift test edge cases', () => {
+  const all = Object.values(driftTests)
+
+  it.each(all.map((t) => [t.name, t] as const))('%s refuses an empty side', (_, test) => {
+    const kind = test.columnKinds.includes('categorical') ? 'categorical' : 'numerical'
+    const empty = kind === 'numerical' ? NumericSample.of([NaN]) : CategoricalProfile.of([null])
+    const full = kind === 'numerical' ? NumericSample.of([1, 2]) : CategoricalProfile.of(['a'])
+    expect(() => test.run(empty, full)).toThrow(/the reference column has no values/)
+    expect(() => test.run(full, empty)).toThrow(/the current column has no values/)
+  })
+
+  it.each(all.map((t) => [t.name, t] as const))('%s drops NaN and ±Infinity first', (_, test) => {
+    const clean = test.run(NumericSample.of([1, 2, 2, 5]), NumericSample.of([2, 3, 3]))
+    const dirty = test.run(
+      NumericSample.of([1, NaN, 2, 2, Infinity, 5]),
+      NumericSample.of([-Infinity, 2, 3, NaN, 3]),
+    )
+    expect(dirty).toEqual(clean)
+  })
+})
+
 describe('drift test descriptors', () => {
   it('say how to read each score, as Evidently does', () => {
     const rules = Object.values(driftTests).map((t) => [

@@ -1,5 +1,6 @@
 import { binnedProportions } from './binned-proportions.js'
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
+import { requireValues } from './drift-test.js'
 import { NeumaierSum } from './neumaier-sum.js'
 
 /** scipy.special.rel_entr: x ln(x/y), 0 at x = 0, +∞ where y = 0 < x. */
@@ -39,6 +40,7 @@ export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>
  * jensenshannon.py: scipy with base=None, i.e. natural log). Drift when ≥ 0.1.
  */
 export function jensenShannon(reference: ColumnSource, current: ColumnSource): DriftScore {
+  requireValues(reference, current, 'jensenshannon')
   const p = binnedProportions(reference, current, { fillZeros: false })
   return { statistic: jensenShannonDistance(p.reference, p.current) }
 }

@@ -1,5 +1,5 @@
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
-import { asNumeric } from './drift-test.js'
+import { asNumeric, requireValues } from './drift-test.js'
 import type { EmpiricalCdf } from './empirical-cdf.js'
 import { walkPooled } from './empirical-cdf.js'
 import { exactKsPValue } from './ks-exact.js'
@@ -45,6 +45,7 @@ export function ksTwoSample(a: EmpiricalCdf, b: EmpiricalCdf): Required<DriftSco
  * the sketch's rank error (1.65% of n at k = 200) and the p-value follows from that D.
  */
 export function ks(reference: ColumnSource, current: ColumnSource): DriftScore {
+  requireValues(reference, current, 'ks')
   return ksTwoSample(asNumeric(reference, 'ks').ecdf(), asNumeric(current, 'ks').ecdf())
 }
 

@@ -1,5 +1,6 @@
 import { binnedProportions } from './binned-proportions.js'
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
+import { requireValues } from './drift-test.js'
 import { NeumaierSum } from './neumaier-sum.js'
 
 /**
@@ -8,6 +9,7 @@ import { NeumaierSum } from './neumaier-sum.js'
  * > 0.25 significant.
  */
 export function psi(reference: ColumnSource, current: ColumnSource): DriftScore {
+  requireValues(reference, current, 'psi')
   const p = binnedProportions(reference, current, { fillZeros: true })
   const total = new NeumaierSum()
   p.reference.forEach((r, i) => {

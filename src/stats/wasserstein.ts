@@ -1,5 +1,5 @@
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
-import { asNumeric } from './drift-test.js'
+import { asNumeric, requireValues } from './drift-test.js'
 import type { EmpiricalCdf } from './empirical-cdf.js'
 import { walkPooled } from './empirical-cdf.js'
 import { NeumaierSum } from './neumaier-sum.js'
@@ -23,6 +23,7 @@ export function wassersteinDistance(a: EmpiricalCdf, b: EmpiricalCdf): number {
  * times the value range, and far less on smooth data (see wasserstein.test.ts).
  */
 export function wasserstein(reference: ColumnSource, current: ColumnSource): DriftScore {
+  requireValues(reference, current, 'wasserstein')
   const ref = asNumeric(reference, 'wasserstein')
   const cur = asNumeric(current, 'wasserstein')
   const distance = wassersteinDistance(ref.ecdf(), cur.ecdf())

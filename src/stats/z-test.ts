@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../shared/errors.js'
 import { normalCdf } from './distributions.js'
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
+import { requireValues } from './drift-test.js'
 import { alignedCounts } from './value-counts.js'
 
 /**
@@ -10,6 +11,7 @@ import { alignedCounts } from './value-counts.js'
  * Both sides holding the same single category gives p = 1. Drift when p < 0.05.
  */
 export function zTest(reference: ColumnSource, current: ColumnSource): DriftScore {
+  requireValues(reference, current, 'z')
   const counts = alignedCounts(reference, current)
   if (counts === undefined) {
     throw new InvalidParameterError(
