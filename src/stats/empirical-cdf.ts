@@ -12,34 +12,54 @@ export interface EmpiricalCdf {
   readonly total: number
 }
 
-/** Weight of the first `count` values of a CDF. */
-function weightBelow(cdf: EmpiricalCdf, count: number): number {
-  if (cdf.cumulativeWeights === undefined) return count
-  return count === 0 ? 0 : (cdf.cumulativeWeights[count - 1] ?? 0)
+/**
+ * Walks the distinct values of two pooled samples in ascending order. After each `next()`, `fa`
+ * and `fb` hold both CDFs at the current value x (as scipy does: weight of values ≤ x over the
+ * total) and `gap` the distance to the next pooled value (0 after the last). A class with a
+ * `next()` method rather than a callback, so that the JIT inlines it into the hot loops.
+ */
+export class PooledWalk {
+  /** CDF of the first sample at the current value. */
+  fa = 0
+  /** CDF of the second sample at the current value. */
+  fb = 0
+  /** Distance from the current value to the next pooled value (0 after the last). */
+  gap = 0
+  private i = 0
+  private j = 0
+
+  constructor(
+    private readonly a: EmpiricalCdf,
+    private readonly b: EmpiricalCdf,
+  ) {}
+
+  /** Moves to the next distinct pooled value; false when there is none. */
+  next(): boolean {
+    const av = this.a.values
+    const bv = this.b.values
+    let i = this.i
+    let j = this.j
+    if (i >= av.length && j >= bv.length) return false
+    const ai = i < av.length ? (av[i] as number) : Infinity
+    const bj = j < bv.length ? (bv[j] as number) : Infinity
+    const x = ai <= bj ? ai : bj
+    while (i < av.length && (av[i] as number) <= x) i++
+    while (j < bv.length && (bv[j] as number) <= x) j++
+    const nextA = i < av.length ? (av[i] as number) : Infinity
+    const nextB = j < bv.length ? (bv[j] as number) : Infinity
+    const next = nextA <= nextB ? nextA : nextB
+    this.gap = next === Infinity ? 0 : next - x
+    this.fa = weightBelow(this.a, i) / this.a.total
+    this.fb = weightBelow(this.b, j) / this.b.total
+    this.i = i
+    this.j = j
+    return true
+  }
 }
 
-/**
- * Walks the distinct values of the pooled samples in ascending order and calls
- * `visit(fa, fb, gap)` with both CDFs at each value x (as scipy does: weight of values ≤ x over
- * the total) and the distance to the next pooled value (0 after the last).
- */
-export function walkPooled(
-  a: EmpiricalCdf,
-  b: EmpiricalCdf,
-  visit: (fa: number, fb: number, gap: number) => void,
-): void {
-  const av = a.values
-  const bv = b.values
-  let i = 0
-  let j = 0
-  while (i < av.length || j < bv.length) {
-    const ai = av[i] ?? Infinity
-    const bj = bv[j] ?? Infinity
-    const x = ai <= bj ? ai : bj
-    while (i < av.length && (av[i] ?? Infinity) <= x) i++
-    while (j < bv.length && (bv[j] ?? Infinity) <= x) j++
-    const next = Math.min(av[i] ?? Infinity, bv[j] ?? Infinity)
-    const gap = next === Infinity ? 0 : next - x
-    visit(weightBelow(a, i) / a.total, weightBelow(b, j) / b.total, gap)
-  }
+/** Weight of the first `count` values of a CDF. */
+function weightBelow(cdf: EmpiricalCdf, count: number): number {
+  const weights = cdf.cumulativeWeights
+  if (weights === undefined) return count
+  return count === 0 ? 0 : (weights[count - 1] as number)
 }

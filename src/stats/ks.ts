@@ -1,7 +1,7 @@
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
 import { asNumeric, requireValues } from './drift-test.js'
 import type { EmpiricalCdf } from './empirical-cdf.js'
-import { walkPooled } from './empirical-cdf.js'
+import { PooledWalk } from './empirical-cdf.js'
 import { exactKsPValue } from './ks-exact.js'
 import { kstwoSf } from './kstwo.js'
 import { roundHalfEven } from './round-half-even.js'
@@ -12,10 +12,11 @@ const MAX_EXACT_SIZE = 10_000
 /** Largest gap between two step CDFs over the pooled values (scipy: max of both signed gaps). */
 export function ksStatistic(a: EmpiricalCdf, b: EmpiricalCdf): number {
   let d = 0
-  walkPooled(a, b, (fa, fb) => {
-    const gap = Math.abs(fa - fb)
+  const walk = new PooledWalk(a, b)
+  while (walk.next()) {
+    const gap = Math.abs(walk.fa - walk.fb)
     if (gap > d) d = gap
-  })
+  }
   return d
 }
 

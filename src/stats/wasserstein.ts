@@ -1,7 +1,7 @@
 import type { ColumnSource, DriftScore, DriftTest } from './drift-test.js'
 import { asNumeric, requireValues } from './drift-test.js'
 import type { EmpiricalCdf } from './empirical-cdf.js'
-import { walkPooled } from './empirical-cdf.js'
+import { PooledWalk } from './empirical-cdf.js'
 import { NeumaierSum } from './neumaier-sum.js'
 
 /**
@@ -10,9 +10,8 @@ import { NeumaierSum } from './neumaier-sum.js'
  */
 export function wassersteinDistance(a: EmpiricalCdf, b: EmpiricalCdf): number {
   const total = new NeumaierSum()
-  walkPooled(a, b, (fa, fb, gap) => {
-    if (gap > 0) total.add(Math.abs(fa - fb) * gap)
-  })
+  const walk = new PooledWalk(a, b)
+  while (walk.next()) total.add(Math.abs(walk.fa - walk.fb) * walk.gap)
   return total.value
 }
 
