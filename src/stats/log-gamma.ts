@@ -27,8 +27,9 @@ export function stirlingCorrection(z: number): number {
 }
 
 /**
- * ln Γ(x) for x > 0 (NaN for x < 0 or NaN, +∞ at 0 and +∞). Absolute error below 1e-14 on
- * (0, 10] and relative error below 1e-15 above, checked against scipy.special.gammaln.
+ * ln Γ(x) for x > 0 (NaN for x < 0 or NaN, +∞ at 0 and +∞): Stirling's series from 10 up, shifted
+ * there by Γ(x + 1) = x Γ(x) below. Within 4e-14 relative of scipy.special.gammaln on the fixture
+ * points; near the zeros at 1 and 2 only the absolute error (~1e-15) is small.
  */
 export function logGamma(x: number): number {
   if (Number.isNaN(x) || x < 0) return NaN
