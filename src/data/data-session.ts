@@ -17,6 +17,8 @@ export interface ReadOptions {
   readonly format?: DataFormat | undefined
   /** Column types that override inference (a contract's): values that do not cast become null. */
   readonly types?: Readonly<Record<string, ColumnType>> | undefined
+  /** CSV: infer types from every row, not a sample (see `retryWithFullSniff`). */
+  readonly fullSniff?: boolean | undefined
 }
 
 /** A file registered in a session: a view over it with our column types. */
@@ -84,7 +86,10 @@ export class DataSession {
       const from =
         format === 'arrow'
           ? await loadArrowFile(this.connection, `${name}__arrow`, path)
-          : readFunction(format, path, await this.#varcharColumns(path, format, options.types))
+          : readFunction(format, path, {
+              varchar: await this.#varcharColumns(path, format, options.types),
+              fullSniff: options.fullSniff ?? false,
+            })
       await this.connection.run(
         `CREATE OR REPLACE VIEW ${ident(sourceView)} AS SELECT * FROM ${from}`,
       )
@@ -157,7 +162,7 @@ export class DataSession {
   ): Promise<string[]> {
     if (format !== 'csv' || !types) return []
     const inferred = await this.connection.runAndReadAll(
-      `DESCRIBE SELECT * FROM ${readFunction(format, path, [])}`,
+      `DESCRIBE SELECT * FROM ${readFunction(format, path, { varchar: [], fullSniff: false })}`,
     )
     const names = new Set(inferred.getRowObjectsJS().map((r) => String(r.column_name)))
     return Object.keys(types).filter((name) => names.has(name))
@@ -167,18 +172,38 @@ export class DataSession {
 function readFunction(
   format: Exclude<DataFormat, 'arrow'>,
   path: string,
-  varchar: string[],
+  { varchar, fullSniff }: { varchar: string[]; fullSniff: boolean },
 ): string {
   switch (format) {
     case 'csv': {
-      const types = varchar.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')
-      // The first line is always the header, as pandas reads it: DuckDB's guess fails on a
-      // header-only file whose names look like values ('x,t' sniffs as VARCHAR, BOOLEAN).
-      return `read_csv(${literal(path)}, header = true${types ? `, types = {${types}}` : ''})`
+      const options = [
+        // The first line is always the header, as pandas reads it: DuckDB's guess fails on a
+        // header-only file whose names look like values ('x,t' sniffs as VARCHAR, BOOLEAN).
+        'header = true',
+        ...(varchar.length > 0
+          ? [`types = {${varchar.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ')}}`]
+          : []),
+        ...(fullSniff ? ['sample_size = -1'] : []),
+      ]
+      return `read_csv(${literal(path)}, ${options.join(', ')})`
     }
     case 'parquet':
       return `read_parquet(${literal(path)})`
     case 'jsonl':
       return `read_json(${literal(path)})`
+  }
+}
+
+/**
+ * Runs `read` on a CSV read with sampled type inference, and once more inferring from every row
+ * when a value past the sample contradicts the inferred type (`12` … `n/a`): the second read
+ * costs a full extra pass, so only files that need it pay for it.
+ */
+export async function retryWithFullSniff<T>(read: (fullSniff: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await read(false)
+  } catch (err) {
+    if (err instanceof InvalidParameterError && /CSV Error/.test(err.message)) return read(true)
+    throw err
   }
 }

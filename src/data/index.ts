@@ -17,6 +17,12 @@ export type {
   ValidationReport,
   StoredValidationReport,
 } from './validation-report.js'
-export type { DatasetProfile, ColumnProfile } from './profile/dataset-profile.js'
+export type { DatasetProfile, ColumnProfile, ProfileKind } from './profile/dataset-profile.js'
+export type { DataInput, DataSide, DriftReport } from './profile-service.js'
+export type { ColumnDrift, DriftOptions, ProfileDrift } from './drift/drift-profiles.js'
+export { columnSource } from './drift/drift-profiles.js'
 export { parseVersionRef, formatVersionRef, type VersionRef } from './version-ref.js'
 export type { JsonValue } from './json-value.js'
+export { summarizeColumn, type ColumnSummary } from './profile/column-summary.js'
+export { driftHtml } from './report/drift-html.js'
+export { profileHtml } from './report/profile-html.js'

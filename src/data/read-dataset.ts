@@ -1,24 +1,35 @@
 import type { ColumnInfo } from './column-type.js'
 import type { DataFormat } from './data-format.js'
-import { DataSession } from './data-session.js'
+import { DataSession, retryWithFullSniff } from './data-session.js'
 import type { DatasetProfile } from './profile/dataset-profile.js'
+import { profileTable, type ProfileOptions } from './profile/profile-table.js'
 
 /** What reading a file tells about it. */
 export interface DatasetReading {
   readonly format: DataFormat
   readonly columns: ColumnInfo[]
   readonly rowCount: number
-  readonly profile: DatasetProfile | null
+  readonly profile: DatasetProfile
 }
 
-/** Reads a file through DuckDB: format, columns, row count and profile. */
-export async function readDataset(path: string, format?: DataFormat): Promise<DatasetReading> {
+/** Reads a file through DuckDB in a session of its own: format, columns, row count and profile. */
+export async function readDataset(
+  path: string,
+  format?: DataFormat,
+  options: ProfileOptions = {},
+): Promise<DatasetReading> {
   const session = await DataSession.open()
   try {
-    const table = await session.register('data', path, { format })
-    const [row] = await session.rows(`SELECT count(*) AS n FROM "data"`)
-    const rowCount = Number(row?.n ?? 0)
-    return { format: table.format, columns: [...table.columns], rowCount, profile: null }
+    return await retryWithFullSniff(async (fullSniff) => {
+      const table = await session.register('data', path, { format, fullSniff })
+      const profile = await profileTable(session, table, options)
+      return {
+        format: table.format,
+        columns: [...table.columns],
+        rowCount: profile.rowCount,
+        profile,
+      }
+    })
   } finally {
     await session.close()
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type {
   DatasetVersion,
+  DriftReport,
   StoredContract,
   StoredValidationReport,
   ValidationReportSummary,
@@ -14,7 +15,7 @@ const None = z.object({})
 
 /** Native data routes: dataset versions and aliases, contracts, validation reports. */
 export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
-  const { datasets, contracts, validation } = data
+  const { datasets, contracts, validation, profiles } = data
 
   rpc(app, 'GET', '/api/v1/datasets', None, async () => ({
     datasets: (await datasets.list()).map((d) => ({
@@ -91,6 +92,59 @@ export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
     const { id } = C.ReportParams.parse(request.params)
     return { report: reportJson(await validation.get(id)) }
   })
+
+  // Versions only: the server never reads paths it is sent.
+  rpc(app, 'POST', '/api/v1/drift', C.Drift, async (body) => {
+    const { report } = await profiles.drift(
+      { ref: body.reference },
+      { ref: body.current },
+      {
+        columns: body.columns,
+        test: body.test,
+        threshold: body.threshold,
+        driftShare: body.drift_share,
+      },
+    )
+    return { report: driftJson(report) }
+  })
+}
+
+function driftJson(r: DriftReport) {
+  const side = (s: DriftReport['reference']) => ({
+    source: s.source,
+    format: s.format,
+    row_count: s.rowCount,
+    version_id: s.versionId ?? null,
+    digest: s.digest ?? null,
+  })
+  return {
+    reference: side(r.reference),
+    current: side(r.current),
+    dataset: {
+      column_count: r.dataset.columnCount,
+      drifted_count: r.dataset.driftedCount,
+      drifted_share: r.dataset.driftedShare,
+      drift_share: r.dataset.driftShare,
+      is_drifted: r.dataset.isDrifted,
+    },
+    columns: r.columns.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      skipped: c.skipped ?? null,
+      ...(c.result
+        ? {
+            test: c.result.test,
+            statistic: c.result.statistic,
+            p_value: c.result.pValue ?? null,
+            score: c.result.score,
+            threshold: c.result.threshold,
+            is_drifted: c.result.isDrifted,
+            reference_count: c.result.referenceCount,
+            current_count: c.result.currentCount,
+          }
+        : {}),
+    })),
+  }
 }
 
 function versionJson(v: DatasetVersion) {

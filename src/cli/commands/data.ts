@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
 import {
-  formatOfPath,
   loadContractFile,
   parseFormat,
   type Contract,
@@ -12,12 +11,7 @@ import {
 import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
 import { format, formatTime, printPairs, printRows } from '../output.js'
-
-/** A local file (it exists, or looks like a path) or a stored version reference. */
-export function dataArgument(arg: string): { path: string } | { ref: string } {
-  if (existsSync(arg) || /[\\/]/.test(arg) || formatOfPath(arg)) return { path: arg }
-  return { ref: arg }
-}
+import { dataArgument, registerAnalysisCommands } from './data-analysis.js'
 
 /** A contract file when one exists at `arg`, else a stored contract reference. */
 async function contractArgument(arg: string): Promise<string | Contract> {
@@ -171,6 +165,7 @@ export function registerDataCommands(program: Command): void {
         }),
     )
   registerRunInputCommands(data)
+  registerAnalysisCommands(data)
 }
 
 function registerRunInputCommands(data: Command): void {

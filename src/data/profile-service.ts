@@ -1,0 +1,158 @@
+import type { NumericSample } from '../stats/index.js'
+import type { DataFormat } from './data-format.js'
+import type { DatasetService } from './dataset-service.js'
+import type { DatasetVersion } from './dataset-version.js'
+import {
+  driftProfiles,
+  type DriftOptions,
+  type ExactSamples,
+  type ProfileDrift,
+} from './drift/drift-profiles.js'
+import type { DatasetProfile } from './profile/dataset-profile.js'
+import { readNumericSamples } from './profile/numeric-samples.js'
+import { readDataset } from './read-dataset.js'
+import type { VersionRef } from './version-ref.js'
+
+/** Data to profile or compare: a local file, or a stored dataset version. */
+export type DataInput =
+  | { readonly path: string; readonly format?: DataFormat | undefined }
+  | { readonly ref: string | VersionRef }
+
+/** Which data a profile or drift side describes. */
+export interface DataSide {
+  readonly source: string
+  readonly format: DataFormat
+  readonly rowCount: number
+  readonly versionId?: string | undefined
+  readonly digest?: string | undefined
+}
+
+/** Drift between two datasets, with the profiles it was computed from (for plots). */
+export interface DriftReport extends ProfileDrift {
+  readonly reference: DataSide
+  readonly current: DataSide
+}
+
+type Edges = Record<string, readonly number[]>
+
+// 2M numbers per side: 32 MB at 16 bytes each (the values, then their sorted copy).
+const EXACT_VALUES = 2_000_000
+
+/** Profiles and drift of files or stored versions; stored versions reuse their stored profile. */
+export class ProfileService {
+  constructor(private readonly datasets: DatasetService) {}
+
+  /** The profile of a file (one read) or a stored version (no read). */
+  async profile(input: DataInput): Promise<{ data: DataSide; profile: DatasetProfile }> {
+    return this.#profiled(input, {})
+  }
+
+  /**
+   * Drift of `current` from `reference`, column by column and for the dataset, from their
+   * profiles. A current file is profiled on the reference's histogram edges, so bins line up.
+   */
+  async drift(
+    reference: DataInput,
+    current: DataInput,
+    options: DriftOptions = {},
+  ): Promise<{
+    report: DriftReport
+    profiles: { reference: DatasetProfile; current: DatasetProfile }
+  }> {
+    const ref = await this.#profiled(reference, {})
+    const edges = edgesOf(ref.profile)
+    let cur = await this.#profiled(current, edges)
+    const limit = options.maxExactValues ?? EXACT_VALUES
+    const exact = await this.#exactSamples(reference, current, {
+      ref: ref.profile,
+      cur: cur.profile,
+      limit,
+    })
+    let drift = driftProfiles(ref.profile, cur.profile, options, exact)
+    // PSI and Jensen-Shannon compare histograms bin by bin; a stored current profile has bins of
+    // its own, so those tests need it counted again on the reference's bins.
+    if (
+      'ref' in current &&
+      drift.columns.some((c) => c.skipped?.includes('share histogram edges'))
+    ) {
+      cur = await this.#profiled(current, edges, { rescan: true })
+      drift = driftProfiles(ref.profile, cur.profile, options, exact)
+    }
+    return {
+      report: { ...drift, reference: ref.data, current: cur.data },
+      profiles: { reference: ref.profile, current: cur.profile },
+    }
+  }
+
+  /** Every value of the shared numerical columns, when both sides are small enough. */
+  async #exactSamples(
+    reference: DataInput,
+    current: DataInput,
+    {
+      ref: refProfile,
+      cur: curProfile,
+      limit,
+    }: { ref: DatasetProfile; cur: DatasetProfile; limit: number },
+  ): Promise<ExactSamples | undefined> {
+    const numeric = (p: DatasetProfile) =>
+      p.columns.filter((c) => c.kind === 'numerical').map((c) => c.name)
+    const shared = numeric(refProfile).filter((name) => numeric(curProfile).includes(name))
+    const size = Math.max(refProfile.rowCount, curProfile.rowCount) * shared.length
+    if (shared.length === 0 || size > limit) return undefined
+    return {
+      reference: await this.#samples(reference, shared),
+      current: await this.#samples(current, shared),
+    }
+  }
+
+  #samples(input: DataInput, columns: string[]): Promise<ReadonlyMap<string, NumericSample>> {
+    if ('path' in input) return readNumericSamples(input.path, input.format, columns)
+    return this.datasets
+      .get(input.ref)
+      .then((version) =>
+        this.datasets.withFile(version, (path) =>
+          readNumericSamples(path, version.format, columns),
+        ),
+      )
+  }
+
+  async #profiled(
+    input: DataInput,
+    edges: Edges,
+    { rescan = false } = {},
+  ): Promise<{ data: DataSide; profile: DatasetProfile }> {
+    if ('path' in input) {
+      const read = await readDataset(input.path, input.format, { edges })
+      return {
+        data: { source: input.path, format: read.format, rowCount: read.rowCount },
+        profile: read.profile,
+      }
+    }
+    const version = await this.datasets.get(input.ref)
+    const profile =
+      version.profile && !rescan
+        ? version.profile
+        : await this.datasets.withFile(
+            version,
+            async (path) => (await readDataset(path, version.format, { edges })).profile,
+          )
+    return { data: sideOf(version), profile }
+  }
+}
+
+function sideOf(version: DatasetVersion): DataSide {
+  return {
+    source: `${version.name}:${version.version}`,
+    format: version.format,
+    rowCount: version.rowCount,
+    versionId: version.id,
+    digest: version.digest,
+  }
+}
+
+function edgesOf(profile: DatasetProfile): Edges {
+  const edges: Edges = {}
+  for (const column of profile.columns)
+    if (column.numeric) edges[column.name] = column.numeric.histogram.edges
+  return edges
+}
