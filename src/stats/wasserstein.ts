@@ -17,9 +17,10 @@ export function wassersteinDistance(a: EmpiricalCdf, b: EmpiricalCdf): number {
 
 /**
  * Evidently's normed Wasserstein distance: the distance divided by max(std(reference), 0.001),
- * std with ddof = 0 (evidently wasserstein_distance_norm.py). Drift when ≥ 0.1. With a profile
- * on either side its sketch stands in for the sample: the error is at most the sketch's rank error
- * times the value range, and far less on smooth data (see wasserstein.test.ts).
+ * std with ddof = 0 (evidently wasserstein_distance_norm.py). Drift when ≥ 0.1. A profile on
+ * either side stands in through its sketch: each sketch moves ∫|F − G| by at most its rank error
+ * times the value range (before norming), far less on smooth data (see wasserstein.test.ts); the
+ * std then comes from the profile's exact moments.
  */
 export function wasserstein(reference: ColumnSource, current: ColumnSource): DriftScore {
   requireValues(reference, current, 'wasserstein')
