@@ -216,13 +216,34 @@ export class ExperimentService {
     }
   }
 
-  #setStage(experimentId: string, stage: LifecycleStage): Promise<void> {
-    return this.#mutate(
-      experimentId,
-      stage === 'deleted' ? 'experiment.deleted' : 'experiment.restored',
-      { lifecycle_stage: stage },
-      {},
-    )
+  /**
+   * Deleting an experiment deletes its active runs with it, and restoring it brings back exactly
+   * those runs (the ones deleted at the experiment's deletion time), as MLflow's SQL store does.
+   */
+  async #setStage(experimentId: string, stage: LifecycleStage): Promise<void> {
+    const id = parseExperimentId(experimentId)
+    const { last_update_time: deletedAt } = await this.deps.store
+      .db<TrackingTables>()
+      .selectFrom('experiments')
+      .select('last_update_time')
+      .where('experiment_id', '=', id)
+      .executeTakeFirstOrThrow()
+    const type = stage === 'deleted' ? 'experiment.deleted' : 'experiment.restored'
+    await this.#mutate(experimentId, type, { lifecycle_stage: stage }, {}, async (trx, now) => {
+      const runs = trx.updateTable('runs').where('experiment_id', '=', id)
+      if (stage === 'deleted') {
+        await runs
+          .set({ lifecycle_stage: 'deleted', deleted_time: now })
+          .where('lifecycle_stage', '=', 'active')
+          .execute()
+      } else {
+        await runs
+          .set({ lifecycle_stage: 'active', deleted_time: null })
+          .where('lifecycle_stage', '=', 'deleted')
+          .where('deleted_time', '=', deletedAt)
+          .execute()
+      }
+    })
   }
 
   async #mutate(
@@ -230,6 +251,7 @@ export class ExperimentService {
     type: string,
     set: Partial<{ name: string; lifecycle_stage: string }>,
     payload: Record<string, unknown>,
+    alsoDo?: (trx: Kysely<TrackingTables>, now: number) => Promise<void>,
   ): Promise<void> {
     const now = this.deps.clock.nowMs()
     await this.deps.store.transaction<TrackingTables, void>(async (trx) => {
@@ -238,6 +260,7 @@ export class ExperimentService {
         .set({ ...set, last_update_time: now })
         .where('experiment_id', '=', parseExperimentId(experimentId))
         .execute()
+      await alsoDo?.(trx, now)
       await appendEvents(
         trx,
         [{ type, subject: `experiment:${experimentId}`, payload, actor: currentActor() }],

@@ -31,8 +31,13 @@ export class RunService {
 
   async create(input: CreateRun): Promise<Run> {
     const tags = [...(input.tags ?? [])]
-    const runName =
-      input.runName || tags.find((t) => t.key === 'mlflow.runName')?.value || generateRunName()
+    const tagName = tags.find((t) => t.key === 'mlflow.runName')?.value
+    if (input.runName && tagName && input.runName !== tagName) {
+      throw new InvalidParameterError(
+        `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${input.runName}', mlflow.runName='${tagName}').`,
+      )
+    }
+    const runName = input.runName || tagName || generateRunName()
     checkName('run', runName)
     checkBatch({ tags })
     const userId =
@@ -201,8 +206,7 @@ export class RunService {
   ): Promise<Page<Metric>> {
     await this.get(runId)
     const offset = decodePageToken(page.pageToken)
-    const limit = page.maxResults ?? 25_000
-    const rows = await this.deps.store
+    const query = this.deps.store
       .db<TrackingTables>()
       .selectFrom('metrics')
       .select(['key', 'value', 'is_nan', 'timestamp', 'step'])
@@ -211,14 +215,31 @@ export class RunService {
       .orderBy('step')
       .orderBy('timestamp')
       .orderBy('value')
+    const toMetric = (r: {
+      key: string
+      value: number
+      is_nan: number
+      timestamp: number
+      step: number
+    }) => ({
+      key: r.key,
+      value: metricValue(r),
+      timestamp: r.timestamp,
+      step: r.step,
+    })
+    // Without max_results MLflow answers the whole history in one response; older clients rely on it.
+    if (page.maxResults === undefined) {
+      // SQLite takes OFFSET only after a LIMIT.
+      const all = offset === 0 ? query : query.limit(Number.MAX_SAFE_INTEGER).offset(offset)
+      return { items: (await all.execute()).map(toMetric), nextPageToken: undefined }
+    }
+    const limit = page.maxResults
+    const rows = await query
       .offset(offset)
       .limit(limit + 1)
       .execute()
-    const items = rows
-      .slice(0, limit)
-      .map((r) => ({ key: r.key, value: metricValue(r), timestamp: r.timestamp, step: r.step }))
     return {
-      items,
+      items: rows.slice(0, limit).map(toMetric),
       nextPageToken: rows.length > limit ? encodePageToken(offset + limit) : undefined,
     }
   }
