@@ -8,7 +8,10 @@ import type { BinnedTree, GrowOptions } from './tree-grower.js'
 import { TreeGrower } from './tree-grower.js'
 import type { TrainingData } from './training-data.js'
 
-/** Options of the gradient-boosting trainers; defaults are scikit-learn's HistGradientBoosting's. */
+/**
+ * Options of the gradient-boosting trainers. Defaults are scikit-learn's HistGradientBoosting's,
+ * except that early stopping is on at any size (scikit-learn's 'auto' starts at 10,000 rows).
+ */
 export interface GradientBoostingOptions extends TrainOptions {
   /** Shrinkage of each tree. Default 0.1. */
   readonly learningRate?: number
@@ -37,11 +40,17 @@ export interface GradientBoostingOptions extends TrainOptions {
 
 /** Options with defaults filled in and ranges checked. */
 export interface BoostingSettings extends GrowOptions {
+  /** Boosting iterations at most. */
   readonly maxIterations: number
+  /** Value bins per feature. */
   readonly maxBins: number
+  /** Share of rows held out for validation (0.1 unless set). */
   readonly validationFraction: number
+  /** Early-stopping patience; 0 disables. */
   readonly earlyStoppingRounds: number
+  /** Smallest validation-loss improvement that counts. */
   readonly tolerance: number
+  /** Seed for the split and the binning subsample. */
   readonly seed: number
 }
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { InvalidParameterError } from '../shared/errors.js'
 import { checkSignature, signatureFromOnnx, verifySignature } from './check-signature.js'
 import { loadOnnxModel } from './onnx-model.js'
-import { mixedInputModel, sklearnStyleClassifier } from './onnx-test-models.js'
+import {
+  mixedInputModel,
+  pytorchStyleNetwork,
+  sklearnStyleClassifier,
+  xgboostStyleClassifier,
+} from './onnx-test-models.js'
+import { runModel } from './run-model.js'
 
 describe('checkSignature', () => {
   it('accepts the signature read from the graph itself', async () => {
@@ -65,5 +71,44 @@ describe('checkSignature', () => {
     expect(checkSignature({ inputs, outputs: [] }, model)[0]?.message).toBe(
       "Input 'X': the signature declares [-1, 5] but the graph wants [N, 4]",
     )
+  })
+})
+
+describe('models exported elsewhere', () => {
+  it.each([
+    ['scikit-learn (ZipMap)', sklearnStyleClassifier({ zipMap: true }), { X: [[1, 0, 0, 0]] }],
+    [
+      'XGBoost',
+      xgboostStyleClassifier(),
+      {
+        input: [
+          [0, 0.4],
+          [0, 0.6],
+        ],
+      },
+    ],
+    ['PyTorch', pytorchStyleNetwork(), { input: [[1, 2, 3]] }],
+  ])(
+    'loads a %s-style graph, derives a signature it passes and runs it',
+    async (_name, bytes, input) => {
+      const model = await loadOnnxModel(bytes)
+      const signature = signatureFromOnnx(model)
+      expect(checkSignature(signature, model)).toEqual([])
+      const out = await runModel(model, input)
+      expect(Object.keys(out)).toEqual(signature.outputs.map((spec) => spec.name))
+    },
+  )
+
+  it('computes what those graphs define', async () => {
+    const xgboost = await runModel(await loadOnnxModel(xgboostStyleClassifier()), {
+      input: [
+        [0, 0.4],
+        [0, 0.5],
+        [0, NaN],
+      ],
+    })
+    expect(xgboost.label?.data).toEqual([0, 1, 0])
+    const torch = await runModel(await loadOnnxModel(pytorchStyleNetwork()), { input: [[1, 2, 3]] })
+    expect(torch.output).toEqual({ type: 'float32', dims: [1, 2], data: [0, 2] })
   })
 })

@@ -218,9 +218,11 @@ export function partition(
 export class HistogramPool {
   private readonly free: Float64Array[] = []
   constructor(private readonly size: number) {}
+  /** A buffer of the pool's size; its contents are stale (buildHistogram clears it). */
   take(): Float64Array {
     return this.free.pop() ?? new Float64Array(this.size)
   }
+  /** Returns a buffer for reuse. */
   give(histogram: Float64Array | undefined): void {
     if (histogram !== undefined) this.free.push(histogram)
   }

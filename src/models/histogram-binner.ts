@@ -10,7 +10,7 @@ const SUBSAMPLE_ROWS = 200_000
  * Bin edges per feature: a value x falls in the first bin b with x ≤ edges[b], or in bin
  * edges.length when it exceeds them all. A tree split "bin ≤ b" is thus "x ≤ edges[b]".
  */
-export interface BinEdges {
+interface BinEdges {
   /** Ascending edges per feature (at most maxBins - 1 each). */
   readonly edges: readonly Float64Array[]
 }

@@ -2,7 +2,7 @@
 export type Objective = (x: Float64Array, gradient: Float64Array) => number
 
 /** Options of `minimiseLbfgs`. */
-export interface LbfgsOptions {
+interface LbfgsOptions {
   /** Iteration limit. */
   readonly maxIterations: number
   /** Stop when the largest gradient component falls below this. */
@@ -14,7 +14,7 @@ export interface LbfgsOptions {
 }
 
 /** Where `minimiseLbfgs` stopped. */
-export interface LbfgsResult {
+interface LbfgsResult {
   /** The minimiser found. */
   readonly x: Float64Array
   /** Objective value at `x`. */

@@ -20,7 +20,7 @@ export const ElementType = {
 } as const
 
 /** One of the element types in `ElementType`. */
-export type ElementTypeName = keyof typeof ElementType
+type ElementTypeName = keyof typeof ElementType
 
 /**
  * Attributes whose numbers are integers (INT / INTS). Everything else numeric is FLOAT(S):
@@ -59,6 +59,16 @@ export function doubleTensor(name: string, dims: readonly number[], data: ArrayL
     dims: [...dims],
     dataType: ElementType.double,
     rawData: new Uint8Array(Float64Array.from(data).buffer),
+  })
+}
+
+/** A float tensor initializer (row-major data). */
+export function floatTensor(name: string, dims: readonly number[], data: ArrayLike<number>) {
+  return onnx.TensorProto.create({
+    name,
+    dims: [...dims],
+    dataType: ElementType.float,
+    rawData: new Uint8Array(Float32Array.from(data).buffer),
   })
 }
 
@@ -101,7 +111,7 @@ function toAttribute(name: string, value: AttributeValue): onnxProto.onnx.IAttri
 }
 
 /** A graph input or output: element type and shape, where a string dimension is symbolic. */
-export interface ValueSpec {
+interface ValueSpec {
   /** Tensor name. */
   name: string
   /** Element type. */

@@ -1,5 +1,5 @@
 import onnxProto from 'onnx-proto'
-import { doubleTensor, GraphBuilder, int64Tensor } from './onnx-graph.js'
+import { doubleTensor, floatTensor, GraphBuilder, int64Tensor } from './onnx-graph.js'
 
 const { onnx } = onnxProto
 
@@ -70,4 +70,46 @@ export function mixedInputModel(): Uint8Array {
   g.node('Identity', [city], {}, { outputs: ['city_echo'] })
   g.output({ name: 'city_echo', type: 'string', shape: ['N', 1] })
   return g.toBytes('mixed')
+}
+
+/**
+ * Shaped like onnxmltools' XGBoost binary classifier: `input` float [N, 2], one tree with
+ * BRANCH_LT splits, outputs `label` (int64 [N]) and `probabilities` (float [N, 2]).
+ */
+export function xgboostStyleClassifier(): Uint8Array {
+  const g = new GraphBuilder()
+  const x = g.input({ name: 'input', type: 'float', shape: ['N', 2] })
+  const attributes = {
+    nodes_treeids: [0, 0, 0],
+    nodes_nodeids: [0, 1, 2],
+    nodes_featureids: [1, 0, 0],
+    nodes_values: [0.5, 0, 0],
+    nodes_modes: ['BRANCH_LT', 'LEAF', 'LEAF'],
+    nodes_truenodeids: [1, 0, 0],
+    nodes_falsenodeids: [2, 0, 0],
+    nodes_missing_value_tracks_true: [1, 0, 0],
+    class_treeids: [0, 0],
+    class_nodeids: [1, 2],
+    class_ids: [0, 0],
+    class_weights: [-1, 1],
+    classlabels_int64s: [0, 1],
+    post_transform: 'LOGISTIC',
+  }
+  const outputs = ['label', 'probabilities']
+  g.node('TreeEnsembleClassifier', [x], attributes, { domain: 'ai.onnx.ml', outputs })
+  g.output({ name: 'label', type: 'int64', shape: ['N'] })
+  g.output({ name: 'probabilities', type: 'float', shape: ['N', 2] })
+  return g.toBytes('xgboost_style')
+}
+
+/** Shaped like a torch.onnx export: `input` float [batch_size, 3] -> Gemm -> Relu -> `output`. */
+export function pytorchStyleNetwork(): Uint8Array {
+  const g = new GraphBuilder()
+  const x = g.input({ name: 'input', type: 'float', shape: ['batch_size', 3] })
+  const weight = g.constant(floatTensor('fc.weight', [2, 3], [1, 0, -1, 0.5, 0.5, 0.5]))
+  const bias = g.constant(floatTensor('fc.bias', [2], [0, -1]))
+  const hidden = g.node('Gemm', [x, weight, bias], { transB: 1 })
+  g.node('Relu', [hidden], {}, { outputs: ['output'] })
+  g.output({ name: 'output', type: 'float', shape: ['batch_size', 2] })
+  return g.toBytes('torch_jit')
 }

@@ -1,7 +1,7 @@
 import { InvalidParameterError } from '../shared/errors.js'
 
 /** MLflow's column types (`mlflow.types.DataType`). */
-export const COLUMN_TYPES = [
+const COLUMN_TYPES = [
   'boolean',
   'integer',
   'long',
@@ -16,7 +16,7 @@ export const COLUMN_TYPES = [
 export type ColumnType = (typeof COLUMN_TYPES)[number]
 
 /** Element types of tensor specs: numpy dtype names, as MLflow writes them. */
-export const TENSOR_DTYPES = [
+const TENSOR_DTYPES = [
   'bool',
   'int8',
   'int16',

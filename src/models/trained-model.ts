@@ -91,7 +91,7 @@ export function checkTrainingFrame(frame: Frame, options: TrainOptions): number 
 }
 
 /** A classification target as class indices, with the sorted distinct labels. */
-export interface EncodedTarget {
+interface EncodedTarget {
   /** Distinct labels, sorted (numbers ascending, strings by code unit). */
   readonly classes: readonly Label[]
   /** Index into `classes` for each row. */

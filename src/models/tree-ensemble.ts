@@ -6,7 +6,7 @@ import type { BinnedTree } from './tree-grower.js'
  * A regression tree on raw feature values: a row goes left when `x ≤ threshold`, or when x is
  * NaN and `missingGoesLeft` is set. Exactly ONNX's BRANCH_LEQ with missing_value_tracks_true.
  */
-export interface Tree extends Omit<BinnedTree, 'bin'> {
+interface Tree extends Omit<BinnedTree, 'bin'> {
   /** Split value per interior node (leaves: 0). */
   readonly threshold: Float64Array
 }
@@ -39,24 +39,33 @@ export function ensembleScores(
   const slots = ensemble.baseline.length
   const scores = new Float64Array(rows * slots)
   for (let row = 0; row < rows; row++) scores.set(ensemble.baseline, row * slots)
-  ensemble.trees.forEach((tree, t) => {
-    const slot = t % slots
-    for (let row = 0; row < rows; row++) {
-      let node = 0
-      let feature = tree.feature[0] as number
-      while (feature >= 0) {
-        const x = (columns[feature] as Float64Array)[row] as number
-        const goesLeft =
-          x <= (tree.threshold[node] as number) ||
-          (Number.isNaN(x) && tree.missingGoesLeft[node] === 1)
-        node = goesLeft ? (tree.left[node] as number) : (tree.right[node] as number)
-        feature = tree.feature[node] as number
-      }
-      scores[row * slots + slot] =
-        (scores[row * slots + slot] as number) + (tree.value[node] as number)
-    }
-  })
+  ensemble.trees.forEach((tree, t) => addTree(tree, columns, scores, t % slots, slots))
   return scores
+}
+
+/** Adds one tree's leaf values to raw scores (hoisting its arrays keeps the loop tight). */
+function addTree(
+  tree: Tree,
+  columns: readonly Float64Array[],
+  scores: Float64Array,
+  slot: number,
+  slots: number,
+): void {
+  const { feature, threshold, left, right, value, missingGoesLeft } = tree
+  const rows = scores.length / slots
+  for (let row = 0; row < rows; row++) {
+    let node = 0
+    let f = feature[0] as number
+    while (f >= 0) {
+      const x = (columns[f] as Float64Array)[row] as number
+      const goesLeft =
+        x <= (threshold[node] as number) || (Number.isNaN(x) && missingGoesLeft[node] === 1)
+      node = goesLeft ? (left[node] as number) : (right[node] as number)
+      f = feature[node] as number
+    }
+    const at = row * slots + slot
+    scores[at] = (scores[at] as number) + (value[node] as number)
+  }
 }
 
 /** Adds one binned tree's leaf values to the raw scores of binned rows (validation rows). */
@@ -67,18 +76,19 @@ export function addBinnedTree(
   slot: number,
   slots: number,
 ): void {
+  const { feature, bin: split, left, right, value, missingGoesLeft } = tree
   const rows = bins[0]?.length ?? 0
   for (let row = 0; row < rows; row++) {
     let node = 0
-    let feature = tree.feature[0] as number
-    while (feature >= 0) {
-      const bin = (bins[feature] as Uint8Array)[row] as number
+    let f = feature[0] as number
+    while (f >= 0) {
+      const bin = (bins[f] as Uint8Array)[row] as number
       const goesLeft =
-        bin === MISSING_BIN ? tree.missingGoesLeft[node] === 1 : bin <= (tree.bin[node] as number)
-      node = goesLeft ? (tree.left[node] as number) : (tree.right[node] as number)
-      feature = tree.feature[node] as number
+        bin === MISSING_BIN ? missingGoesLeft[node] === 1 : bin <= (split[node] as number)
+      node = goesLeft ? (left[node] as number) : (right[node] as number)
+      f = feature[node] as number
     }
-    scores[row * slots + slot] =
-      (scores[row * slots + slot] as number) + (tree.value[node] as number)
+    const at = row * slots + slot
+    scores[at] = (scores[at] as number) + (value[node] as number)
   }
 }

@@ -36,7 +36,7 @@ export interface GrowOptions extends SplitOptions {
 }
 
 /** A grown tree, with the rows of each leaf so that scores can be updated without traversal. */
-export interface GrownTree {
+interface GrownTree {
   /** The tree. */
   readonly tree: BinnedTree
   /** The training rows, grouped by leaf. */
