@@ -8,6 +8,11 @@ import { cssVar, useColorScheme } from '../lib/theme'
 const HEIGHT_PX = 240
 const X_LABELS: Record<XMode, string> = { step: 'step', time: 'time', relative: 'seconds' }
 
+/** The legend shows the value under the cursor, and a dash where the series has none. */
+function legendValue(_plot: uPlot, value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : formatNumber(value)
+}
+
 function seriesOptions(series: readonly ChartSeries[], smoothing: number): uPlot.Series[] {
   const out: uPlot.Series[] = []
   for (const s of series) {
@@ -18,7 +23,7 @@ function seriesOptions(series: readonly ChartSeries[], smoothing: number): uPlot
       width: smoothing > 0 ? 1 : 1.5,
       spanGaps: true,
       class: smoothing > 0 ? 'is-raw' : undefined,
-      value: (_u, v) => formatNumber(v ?? undefined),
+      value: legendValue,
     })
     if (smoothing > 0) {
       out.push({
@@ -26,7 +31,7 @@ function seriesOptions(series: readonly ChartSeries[], smoothing: number): uPlot
         stroke: s.color,
         width: 1.5,
         spanGaps: true,
-        value: (_u, v) => formatNumber(v ?? undefined),
+        value: legendValue,
       })
     }
   }
