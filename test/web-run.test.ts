@@ -108,8 +108,7 @@ describe('dashboard: one run', () => {
   beforeAll(async () => {
     await ensureWebBuilt()
     server = await startWebServer()
-    runId = await seedRun(server)
-    browser = await launchBrowser()
+    ;[runId, browser] = await Promise.all([seedRun(server), launchBrowser()])
   }, 180_000)
   afterAll(async () => {
     await browser?.close()
@@ -169,6 +168,22 @@ describe('dashboard: one run', () => {
     await page.reload()
     expect(await page.getByLabel('Log scale').isChecked()).toBe(true)
     expect(await page.getByLabel('Wall time').isChecked()).toBe(true)
+  })
+
+  it('follows the system dark theme, charts included', async () => {
+    const { page } = watched
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.goto(`${server.url}/runs/${runId}?tab=metrics&log=1`)
+    await page.getByRole('region', { name: 'Metric loss' }).locator('canvas').waitFor()
+    const background = await page.evaluate(
+      'getComputedStyle(document.body.parentElement).backgroundColor',
+    )
+    expect(background).toBe('rgb(15, 17, 21)')
+    await watched.screenshot('run-charts-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+    expect(
+      await page.evaluate('getComputedStyle(document.body.parentElement).backgroundColor'),
+    ).toBe('rgb(246, 247, 249)')
   })
 
   it('moves between tabs with the keyboard', async () => {

@@ -87,8 +87,7 @@ describe('dashboard: experiments and runs', () => {
   beforeAll(async () => {
     await ensureWebBuilt()
     server = await startWebServer()
-    ids = await seedSweep(server)
-    browser = await launchBrowser()
+    ;[ids, browser] = await Promise.all([seedSweep(server), launchBrowser()])
   }, 240_000)
   afterAll(async () => {
     await browser?.close()
