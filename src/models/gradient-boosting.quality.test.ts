@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { readSplitFixture } from './fixtures/read-fixture.js'
+import { readSplitFixture } from './fixtures/read-split-fixture.js'
 import { trainGradientBoostingClassifier } from './gradient-boosting.js'
 import { loadOnnxModel } from './onnx-model.js'
 import { runModel } from './run-model.js'

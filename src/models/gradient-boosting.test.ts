@@ -8,7 +8,7 @@ import {
 } from './gradient-boosting.js'
 import { loadOnnxModel } from './onnx-model.js'
 import { runModel } from './run-model.js'
-import { makeTabularFrame } from './test-data.js'
+import { makeTabularFrame } from './make-tabular-frame.js'
 import type { Classifier, Regressor } from './trained-model.js'
 
 const frame = makeTabularFrame({ rows: 1500 })

@@ -4,7 +4,7 @@ import { checkSignature } from './check-signature.js'
 import { trainLinearRegression } from './linear-regression.js'
 import { loadOnnxModel } from './onnx-model.js'
 import { runModel } from './run-model.js'
-import { makeTabularFrame } from './test-data.js'
+import { makeTabularFrame } from './make-tabular-frame.js'
 
 const frame = makeTabularFrame({ rows: 500, missing: 0 })
 const features = ['x1', 'x2', 'x3', 'city']

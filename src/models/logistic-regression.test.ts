@@ -4,7 +4,7 @@ import { checkSignature } from './check-signature.js'
 import { loadOnnxModel } from './onnx-model.js'
 import { trainLogisticRegression } from './logistic-regression.js'
 import { runModel } from './run-model.js'
-import { makeTabularFrame } from './test-data.js'
+import { makeTabularFrame } from './make-tabular-frame.js'
 
 const frame = makeTabularFrame({ rows: 600 })
 const features = ['x1', 'x2', 'x3', 'city']
