@@ -17,11 +17,11 @@ window.addEventListener('popstate', notify)
 /** Goes to `href` (path and query) without reloading; `replace` keeps history short. */
 export function navigate(href: string, { replace = false } = {}): void {
   if (href === location.pathname + location.search) return
+  const isNewPage = new URL(href, location.href).pathname !== location.pathname
   if (replace) history.replaceState(null, '', href)
-  else {
-    history.pushState(null, '', href)
-    window.scrollTo(0, 0)
-  }
+  else history.pushState(null, '', href)
+  // A new page starts at its top; a new tab, sort or file on the same page stays where it is.
+  if (isNewPage) window.scrollTo(0, 0)
   notify()
 }
 
