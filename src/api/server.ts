@@ -5,6 +5,8 @@ import { allowedHostNames, hostOf } from './host-check.js'
 import { mlflowArtifactRoutes } from './routes/mlflow-artifacts.js'
 import { mlflowLoggedModelRoutes } from './routes/mlflow-logged-models.js'
 import { mlflowTrackingRoutes } from './routes/mlflow-tracking.js'
+import { mlflowRegistryRoutes } from './routes/mlflow-registry.js'
+import { registryNativeRoutes } from './routes/registry-native.js'
 import { systemRoutes } from './routes/system.js'
 import { dataRoutes } from './routes/data.js'
 import { auditRoutes } from './routes/audit.js'
@@ -61,6 +63,8 @@ export async function buildServer(
   auditRoutes(app, lathe)
   mlflowTrackingRoutes(app, lathe)
   mlflowLoggedModelRoutes(app, lathe)
+  mlflowRegistryRoutes(app, lathe)
+  registryNativeRoutes(app, lathe)
   await app.register(async (scope) => mlflowArtifactRoutes(scope, lathe))
   webRoutes(app)
   return app

@@ -10,6 +10,7 @@ import { registerAuditCommands } from './commands/audit.js'
 import { registerLineageCommand } from './commands/lineage.js'
 import { registerDataCommands } from './commands/data.js'
 import { registerContractCommands } from './commands/contracts.js'
+import { registerModelCommands } from './commands/models.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerLineageCommand(program)
   registerDataCommands(program)
   registerContractCommands(program)
+  registerModelCommands(program)
   return program
 }
 
