@@ -76,8 +76,8 @@ describe('NumericProfile', () => {
     const merged = a.merge(b)
     expect(merged.histogram).toEqual(whole.histogram)
     expect([merged.count, merged.min, merged.max]).toEqual([whole.count, whole.min, whole.max])
-    expectClose(merged.mean, whole.mean, { rel: 1e-12 })
-    expectClose(merged.std(), whole.std(), { rel: 1e-12 })
+    expectClose(merged.mean, whole.mean, 1e-12)
+    expectClose(merged.std(), whole.std(), 1e-12)
     expect(Math.abs(merged.quantile(0.5) - whole.quantile(0.5))).toBeLessThan(0.1)
   })
 
