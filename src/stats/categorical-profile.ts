@@ -2,7 +2,7 @@
 export type Category = string | number | boolean
 
 /** Default cap on distinct categories a profile keeps exactly. */
-export const DEFAULT_MAX_CATEGORIES = 10_000
+const DEFAULT_MAX_CATEGORIES = 10_000
 
 /** Plain-JSON form of a {@link CategoricalProfile}. */
 export interface CategoricalProfileJson {

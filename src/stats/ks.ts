@@ -10,7 +10,7 @@ import { roundHalfEven } from './round-half-even.js'
 const MAX_EXACT_SIZE = 10_000
 
 /** Largest gap between two step CDFs over the pooled values (scipy: max of both signed gaps). */
-export function ksStatistic(a: EmpiricalCdf, b: EmpiricalCdf): number {
+function ksStatistic(a: EmpiricalCdf, b: EmpiricalCdf): number {
   let d = 0
   const walk = new PooledWalk(a, b)
   while (walk.next()) {

@@ -7,7 +7,7 @@ import { KllSketch } from './kll-sketch.js'
 import { NeumaierSum } from './neumaier-sum.js'
 
 /** A profile keeps exact per-value counts while a column has at most this many distinct values. */
-export const MAX_TRACKED_VALUES = 100
+const MAX_TRACKED_VALUES = 100
 
 /** Plain-JSON form of a {@link NumericProfile}, as stored in the metadata DB. */
 export interface NumericProfileJson {
