@@ -1,11 +1,13 @@
 import type { Clock } from '../shared/clock.js'
 import { ownTables, type MetadataStore } from '../store/index.js'
 import type { StoredEvent } from './event.js'
-import { readEvents } from './outbox.js'
+import { readEvents, readEventsById } from './outbox.js'
 import type { EventTables } from './schema.js'
 
 /** Handles one event; throwing leaves the cursor before it, so it is delivered again. */
 export type EventHandler = (event: StoredEvent) => Promise<void>
+
+const MAX_GAP_IDS = 10_000
 
 interface Subscription {
   readonly name: string
@@ -21,6 +23,11 @@ export interface EventDispatcherOptions {
   /** How long to wait for a missing id to commit before reading past it. */
   readonly gapTimeoutMs?: number
   readonly batchSize?: number
+  /**
+   * How long ids read past stay on watch: an event that commits within it is still delivered
+   * (out of order); one later is lost to this subscriber. Default one hour.
+   */
+  readonly gapRetentionMs?: number
   readonly onError?: (subscriber: string, err: unknown) => void
 }
 
@@ -45,6 +52,7 @@ export class EventDispatcher {
       pollIntervalMs: options.pollIntervalMs ?? 250,
       gapTimeoutMs: options.gapTimeoutMs ?? 5000,
       batchSize: options.batchSize ?? 500,
+      gapRetentionMs: options.gapRetentionMs ?? 60 * 60 * 1000,
       onError: options.onError ?? (() => {}),
     }
   }
@@ -107,6 +115,7 @@ export class EventDispatcher {
 
   async #deliver(subscription: Subscription): Promise<void> {
     let position = await this.#position(subscription)
+    await this.#deliverLate(subscription)
     for (;;) {
       const events = await readEvents(this.#store.db(), {
         afterId: position,
@@ -114,9 +123,12 @@ export class EventDispatcher {
       })
       if (events.length === 0) return
       for (const event of events) {
-        if (event.id !== position + 1 && !this.#gapExpired(subscription)) {
-          await this.#save(subscription.name, position)
-          return
+        if (event.id !== position + 1) {
+          if (!this.#gapExpired(subscription)) {
+            await this.#save(subscription.name, position)
+            return
+          }
+          await this.#noteGap(subscription.name, position + 1, event.id - 1)
         }
         subscription.gapSeenAtMs = undefined
         if (!subscription.types || subscription.types.includes(event.type)) {
@@ -125,6 +137,58 @@ export class EventDispatcher {
         position = event.id
       }
       await this.#save(subscription.name, position)
+    }
+  }
+
+  /**
+   * Remembers ids read past for this subscriber: on PostgreSQL their transactions may still
+   * commit (a sequence hands out ids before commit), and the cursor has moved beyond them.
+   */
+  async #noteGap(subscriber: string, fromId: number, toId: number): Promise<void> {
+    // A gap wider than this is a rolled-back bulk insert, not transactions still in flight.
+    const last = Math.min(toId, fromId + MAX_GAP_IDS - 1)
+    const now = this.#clock.nowMs()
+    const rows = []
+    for (let id = fromId; id <= last; id++) rows.push({ subscriber, event_id: id, seen_at: now })
+    const db = ownTables<EventTables>(this.#store.db())
+    for (let i = 0; i < rows.length; i += 500) {
+      await db
+        .insertInto('event_gaps')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.columns(['subscriber', 'event_id']).doNothing())
+        .execute()
+    }
+  }
+
+  /** Delivers events that committed after the cursor passed their ids; forgets old gaps. */
+  async #deliverLate(subscription: Subscription): Promise<void> {
+    const db = this.#store.db<EventTables>()
+    const expired = this.#clock.nowMs() - this.#options.gapRetentionMs
+    await db
+      .deleteFrom('event_gaps')
+      .where('subscriber', '=', subscription.name)
+      .where('seen_at', '<', expired)
+      .execute()
+    const gaps = await db
+      .selectFrom('event_gaps')
+      .select('event_id')
+      .where('subscriber', '=', subscription.name)
+      .orderBy('event_id')
+      .limit(this.#options.batchSize)
+      .execute()
+    const late = await readEventsById(
+      db,
+      gaps.map((g) => Number(g.event_id)),
+    )
+    for (const event of late) {
+      if (!subscription.types || subscription.types.includes(event.type)) {
+        await subscription.handler(event)
+      }
+      await db
+        .deleteFrom('event_gaps')
+        .where('subscriber', '=', subscription.name)
+        .where('event_id', '=', event.id)
+        .execute()
     }
   }
 

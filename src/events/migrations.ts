@@ -29,4 +29,17 @@ export const eventMigrations: readonly NamedMigration[] = [
         .execute()
     },
   },
+  {
+    name: 'events-0002-subscriber-gaps',
+    async up(db) {
+      await db.schema
+        .createTable('event_gaps')
+        .ifNotExists()
+        .addColumn('subscriber', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'bigint', (c) => c.notNull())
+        .addColumn('seen_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('event_gaps_pk', ['subscriber', 'event_id'])
+        .execute()
+    },
+  },
 ]

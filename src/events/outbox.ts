@@ -1,6 +1,7 @@
 import { ownTables, type AnyKysely } from '../store/index.js'
 import type { DomainEvent, StoredEvent } from './event.js'
-import type { EventTables } from './schema.js'
+import type { Selectable } from 'kysely'
+import type { EventTable, EventTables } from './schema.js'
 
 /**
  * Appends events inside the caller's transaction, so an event exists exactly when its change
@@ -38,13 +39,31 @@ export async function readEvents(
     .orderBy('id')
     .limit(limit)
   if (types && types.length > 0) query = query.where('type', 'in', types)
-  const rows = await query.execute()
-  return rows.map((r) => ({
+  return (await query.execute()).map(storedEvent)
+}
+
+/** The events with these ids that exist, oldest first. */
+export async function readEventsById(
+  db: AnyKysely,
+  ids: readonly number[],
+): Promise<StoredEvent[]> {
+  if (ids.length === 0) return []
+  const rows = await ownTables<EventTables>(db)
+    .selectFrom('events')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute()
+  return rows.map(storedEvent)
+}
+
+function storedEvent(r: Selectable<EventTable>): StoredEvent {
+  return {
     id: r.id,
     type: r.type,
     subject: r.subject,
     payload: JSON.parse(r.payload) as Record<string, unknown>,
     actor: r.actor ?? undefined,
     createdAtMs: r.created_at,
-  }))
+  }
 }

@@ -17,7 +17,18 @@ export interface EventCursorTable {
   updated_at: number
 }
 
+/**
+ * Outbox ids a subscriber read past because they had not committed (PostgreSQL sequences commit
+ * out of order): delivered if they appear, forgotten after the retention period.
+ */
+export interface EventGapTable {
+  subscriber: string
+  event_id: number
+  seen_at: number
+}
+
 export interface EventTables {
   events: EventTable
   event_cursors: EventCursorTable
+  event_gaps: EventGapTable
 }
