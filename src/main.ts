@@ -19,6 +19,13 @@ import {
 import { AuditLog, governanceMigrations } from './governance/index.js'
 import { Data, dataMigrations } from './data/index.js'
 import { Registry, registryMigrations, trackingReader } from './registry/index.js'
+import {
+  Serving,
+  dataDatasets,
+  registryVersions,
+  servingLineageRules,
+  servingMigrations,
+} from './serving/index.js'
 
 /** Every context's migrations; each context owns its tables. */
 export const allMigrations: readonly NamedMigration[] = [
@@ -28,6 +35,7 @@ export const allMigrations: readonly NamedMigration[] = [
   ...governanceMigrations,
   ...registryMigrations,
   ...dataMigrations,
+  ...servingMigrations,
 ]
 
 /** One running Lathe: its stores and its contexts' services. */
@@ -42,6 +50,7 @@ export interface Lathe {
   readonly audit: AuditLog
   readonly registry: Registry
   readonly data: Data
+  readonly serving: Serving
   close(): Promise<void>
 }
 
@@ -61,9 +70,18 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   lineage.registerRules(trackingLineageRules)
   lineage.registerRules(registryLineageRules)
   lineage.registerRules(dataLineageRules)
+  lineage.registerRules(servingLineageRules)
   const audit = new AuditLog({ store, clock, events })
   const registry = new Registry({ store, clock, tracking: trackingReader(tracking) })
   const data = new Data({ store, artifacts, clock, tracking })
+  const serving = new Serving({
+    store,
+    artifacts,
+    clock,
+    events,
+    registry: registryVersions(registry),
+    datasets: dataDatasets(data),
+  })
   return {
     config,
     clock,
@@ -75,8 +93,10 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     audit,
     registry,
     data,
+    serving,
     async close() {
       await events.stop()
+      await serving.close()
       await store.close()
     },
   }

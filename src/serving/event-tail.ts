@@ -1,0 +1,34 @@
+import { hostname } from 'node:os'
+import type { EventDispatcher } from '../events/index.js'
+
+/** Deployment events another process may have written, which this process must reload. */
+export const DEPLOYMENT_EVENTS = [
+  'deployment.created',
+  'deployment.updated',
+  'deployment.deleted',
+  'deployment.release_started',
+  'deployment.release_failed',
+  'deployment.swapped',
+  'deployment.weight_changed',
+  'deployment.promoted',
+  'deployment.rolled_back',
+] as const
+
+/**
+ * Reloads a deployment into this process whenever any process (the CLI, another `lathe serve`)
+ * changes it. The subscriber is per process (host and pid), so each serving process sees every
+ * change; a new one starts at the end of the outbox, after which the runtime loads the current
+ * state from the database anyway.
+ */
+export function tailDeployments(
+  events: EventDispatcher,
+  reload: (name: string) => Promise<void>,
+): void {
+  events.subscribe(
+    `serving-runtime:${hostname()}:${process.pid}`,
+    async (event) => {
+      if (typeof event.payload.name === 'string') await reload(event.payload.name)
+    },
+    { types: DEPLOYMENT_EVENTS },
+  )
+}

@@ -1,0 +1,114 @@
+import type * as ort from 'onnxruntime-node'
+import {
+  checkSignature,
+  loadOnnxModel,
+  signatureFromOnnx,
+  type ModelSignature,
+  type OnnxModel,
+  type SignatureMismatch,
+} from '../models/index.js'
+import type { ValidationPolicy } from './deployment.js'
+import { compileInputs, type CompiledInputs } from './input-feeder.js'
+import type { ModelPackage } from './model-package.js'
+import type { ModelOutputs } from './prediction-output.js'
+import type { RawTable } from './raw-table.js'
+
+/**
+ * A model failed on input that passed validation: the version's fault, not the caller's. Counted
+ * against the version's error rate; the edge answers 500 without the runtime's internals.
+ */
+export class ModelError extends Error {
+  constructor(
+    readonly version: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = 'ModelError'
+  }
+}
+
+/** A version loaded into onnxruntime, with its request checks compiled. */
+export interface LoadedModel {
+  readonly model: string
+  readonly version: number
+  readonly onnx: OnnxModel
+  /** The declared signature, or the one read from the graph when the package has none. */
+  readonly signature: ModelSignature
+  readonly declared: boolean
+  /** How the declared signature disagrees with the graph; such a model is never served. */
+  readonly mismatches: readonly SignatureMismatch[]
+  readonly inputNames: readonly string[]
+  readonly outputNames: readonly string[]
+  readonly inputExample: unknown
+  /** Requests running on it now (it is not unloaded before they finish). */
+  inFlight: number
+  /**
+   * Checks the table against the signature and runs the model.
+   * @throws InvalidParameterError for bad input, ModelError when the model itself fails
+   */
+  predict(table: RawTable, policy: ValidationPolicy): Promise<ModelOutputs>
+}
+
+function outputNamesOf(signature: ModelSignature, onnx: OnnxModel): string[] {
+  const tensors = onnx.outputs.filter((o) => o.isTensor).map((o) => o.name)
+  const declared = signature.outputs.map((o) => o.name).filter((n) => tensors.includes(n))
+  return declared.length > 0 ? declared : tensors
+}
+
+async function run(loaded: LoadedModel, feeds: Record<string, ort.Tensor>): Promise<ModelOutputs> {
+  let results: ort.InferenceSession.ReturnType
+  loaded.inFlight++
+  try {
+    results = await loaded.onnx.session.run(feeds, loaded.outputNames as string[])
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    throw new ModelError(loaded.version, `Model version ${loaded.version} failed: ${reason}`, {
+      cause,
+    })
+  } finally {
+    loaded.inFlight--
+  }
+  const outputs = new Map<string, ort.Tensor>()
+  for (const name of loaded.outputNames) {
+    const tensor = results[name]
+    if (tensor !== undefined) outputs.set(name, tensor)
+  }
+  return outputs
+}
+
+/**
+ * Loads a package into onnxruntime and compiles its input checks. A signature that disagrees
+ * with the graph is kept as `mismatches` (for the release gate to report), not thrown.
+ * @throws InvalidParameterError when onnxruntime cannot load the graph
+ */
+export async function loadModel(
+  model: string,
+  version: number,
+  pkg: ModelPackage,
+): Promise<LoadedModel> {
+  const onnx = await loadOnnxModel(pkg.onnx)
+  const declared = pkg.signature !== undefined && pkg.signature.inputs.length > 0
+  const signature = declared ? pkg.signature! : signatureFromOnnx(onnx)
+  const mismatches = declared ? checkSignature(signature, onnx) : []
+  let inputs: CompiledInputs | undefined
+  if (mismatches.length === 0) inputs = compileInputs(signature.inputs, onnx.inputs)
+  const loaded: LoadedModel = {
+    model,
+    version,
+    onnx,
+    signature,
+    declared,
+    mismatches,
+    inputNames: signature.inputs.map((s) => s.name),
+    outputNames: outputNamesOf(signature, onnx),
+    inputExample: pkg.inputExample,
+    inFlight: 0,
+    predict(table, policy) {
+      if (!inputs)
+        throw new ModelError(version, `Model version ${version} does not match its signature`)
+      return run(loaded, inputs.feeds(table, policy))
+    },
+  }
+  return loaded
+}

@@ -1,0 +1,105 @@
+import { BatchScoring } from './batch-scoring.js'
+import { followAliases } from './alias-follower.js'
+import type { ServingDeps } from './deps.js'
+import { DeploymentService } from './deployment-service.js'
+import { tailDeployments } from './event-tail.js'
+import { InferenceLog } from './inference-log.js'
+import {
+  dbLogSink,
+  parquetLogSink,
+  readLog,
+  type LogQuery,
+  type LoggedRequest,
+} from './inference-log-sinks.js'
+import { ModelCache } from './model-cache.js'
+import { ReleaseController } from './release-controller.js'
+import { ServingMetrics } from './serving-metrics.js'
+import { ServingRuntime } from './serving-runtime.js'
+
+/** Tuning of one serving process. */
+export interface ServingOptions {
+  /** Largest request body the endpoints read; larger ones get 413. Default 4 MiB. */
+  readonly maxBodyBytes?: number
+  /** How often the inference log is flushed. Default 1 s. */
+  readonly logFlushMs?: number
+  /** How long an unused version stays loaded (instant rollback). Default 30 s. */
+  readonly unloadGraceMs?: number
+}
+
+/**
+ * The serving context, built once by the composition root: deployments and their releases, the
+ * in-memory runtime behind the endpoints, the release controller, the inference log, metrics,
+ * batch scoring. `start` makes this process serve (loads every deployment, follows changes).
+ */
+export class Serving {
+  readonly deployments: DeploymentService
+  readonly runtime: ServingRuntime
+  readonly controller: ReleaseController
+  readonly inferenceLog: InferenceLog
+  readonly metrics: ServingMetrics
+  readonly batch: BatchScoring
+  readonly maxBodyBytes: number
+  /** Deployments this process could not load, with why (readiness reports them). */
+  readonly loadErrors = new Map<string, string>()
+  readonly #cache: ModelCache
+  #started: Promise<void> | undefined
+  #serving = false
+
+  constructor(
+    private readonly deps: ServingDeps,
+    options: ServingOptions = {},
+  ) {
+    this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
+    this.#cache = new ModelCache(deps, options.unloadGraceMs)
+    this.metrics = new ServingMetrics()
+    const sinks = { db: dbLogSink(deps.store), parquet: parquetLogSink(deps.artifacts) }
+    this.inferenceLog = new InferenceLog(sinks, deps.clock, { flushIntervalMs: options.logFlushMs })
+    this.runtime = new ServingRuntime(this.#cache, this.metrics, this.inferenceLog)
+    this.deployments = new DeploymentService(deps, this.#cache, this.runtime)
+    this.controller = new ReleaseController(this.runtime, this.deployments, deps.clock)
+    this.batch = new BatchScoring(deps, this.#cache)
+    followAliases(deps.events, this.deployments)
+  }
+
+  /**
+   * Serves every deployment from this process: follows changes made elsewhere (through the
+   * outbox), loads each one, and starts the release controller. Idempotent.
+   */
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      tailDeployments(this.deps.events, (name) => this.#reload(name))
+      await this.deps.events.drain()
+      for (const deployment of await this.deployments.list()) await this.#reload(deployment.name)
+      this.controller.start()
+      this.#serving = true
+    })()
+    return this.#started
+  }
+
+  /** Whether this process serves, with every deployment it knows of loaded. */
+  ready(): boolean {
+    return this.#serving && this.loadErrors.size === 0
+  }
+
+  /** The inference log of a deployment written to the metadata DB, oldest first. */
+  readLog(query: LogQuery): Promise<LoggedRequest[]> {
+    return readLog(this.deps.store, query)
+  }
+
+  /** Stops timers, writes what the log holds, unloads every model. */
+  async close(): Promise<void> {
+    this.controller.stop()
+    await this.inferenceLog.close()
+    await this.#cache.close()
+  }
+
+  async #reload(name: string): Promise<void> {
+    try {
+      await this.deployments.reload(name)
+      this.loadErrors.delete(name)
+    } catch (err) {
+      // One broken deployment must not stop the others; readiness and the log say why.
+      this.loadErrors.set(name, err instanceof Error ? err.message : String(err))
+    }
+  }
+}
