@@ -12,6 +12,8 @@ import { dataRoutes } from './routes/data.js'
 import { auditRoutes } from './routes/audit.js'
 import { lineageRoutes } from './routes/lineage.js'
 import { webRoutes } from './routes/web.js'
+import { servingRoutes } from './routes/serving.js'
+import { servingInferenceRoutes } from './routes/serving-inference.js'
 
 export interface ServerOptions {
   /** Log requests (pino) — off in tests. */
@@ -66,6 +68,8 @@ export async function buildServer(
   mlflowRegistryRoutes(app, lathe)
   registryNativeRoutes(app, lathe)
   await app.register(async (scope) => mlflowArtifactRoutes(scope, lathe))
+  servingRoutes(app, lathe)
+  await app.register(async (scope) => servingInferenceRoutes(scope, lathe))
   webRoutes(app)
   return app
 }
