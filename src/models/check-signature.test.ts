@@ -17,7 +17,7 @@ describe('checkSignature', () => {
     expect(signature).toEqual({
       inputs: [{ name: 'X', type: 'tensor', dtype: 'float32', shape: [-1, 4] }],
       outputs: [
-        { name: 'label', type: 'long' },
+        { name: 'label', type: 'tensor', dtype: 'int64', shape: [-1] },
         { name: 'probabilities', type: 'tensor', dtype: 'float32', shape: [-1, 3] },
       ],
     })

@@ -152,28 +152,31 @@ function tensorShapeProblem(
 }
 
 /**
- * A signature read from a graph, for models logged without one (e.g. exported elsewhere): `[N]`
- * and `[N, 1]` tensors of a type MLflow names become column specs, other tensors tensor specs.
- * Non-tensor outputs are left out.
+ * A signature read from a graph, for models logged without one (e.g. exported elsewhere). A
+ * schema whose tensors are all `[N]` or `[N, 1]` of a type MLflow names becomes column specs,
+ * any other all tensor specs (MLflow allows one kind per schema). Non-tensor outputs are left
+ * out.
  */
 export function signatureFromOnnx(model: OnnxModel): ModelSignature {
   return { inputs: schemaFromValues(model.inputs), outputs: schemaFromValues(model.outputs) }
 }
 
 function schemaFromValues(values: readonly ValueInfo[]): Schema {
-  const schema: (ColumnSpec | TensorSpec)[] = []
-  for (const info of values) {
-    if (!info.isTensor) continue
-    const column = Object.entries(COLUMN_TO_ORT).find(([, type]) => type === info.type)?.[0]
+  const tensors = values.filter((info) => info.isTensor)
+  const asColumn = (info: (typeof tensors)[number]) => {
+    const type = Object.entries(COLUMN_TO_ORT).find(([, ort]) => ort === info.type)?.[0]
     const isColumnShaped =
       info.shape.length === 1 || (info.shape.length === 2 && info.shape[1] === 1)
-    if (column !== undefined && isColumnShaped) {
-      schema.push({ name: info.name, type: column as ColumnType })
-    } else {
-      const dtype = (info.type === 'string' ? 'str' : info.type) as TensorDtype
-      const shape = info.shape.map((d) => (typeof d === 'number' ? d : -1))
-      schema.push({ name: info.name, type: 'tensor', dtype, shape })
-    }
+    return type !== undefined && isColumnShaped ? (type as ColumnType) : undefined
   }
-  return schema
+  // MLflow rejects a schema that mixes column and tensor specs: one kind per schema.
+  if (tensors.every((info) => asColumn(info) !== undefined)) {
+    return tensors.map((info) => ({ name: info.name, type: asColumn(info) as ColumnType }))
+  }
+  return tensors.map((info) => ({
+    name: info.name,
+    type: 'tensor',
+    dtype: (info.type === 'string' ? 'str' : info.type) as TensorDtype,
+    shape: info.shape.map((d) => (typeof d === 'number' ? d : -1)),
+  }))
 }

@@ -6,7 +6,7 @@ import { frameLength } from './frame.js'
 import { scoresToProbabilities } from './linear-model.js'
 import { inputSchema, transformFrame } from './preprocessor.js'
 import type { Classifier, ModelParams, Regressor } from './trained-model.js'
-import { argmaxLabels, encodeTarget, labelOutputSpec, regressionTarget } from './trained-model.js'
+import { argmaxLabels, encodeTarget, classifierOutputs, regressionTarget } from './trained-model.js'
 import { ensembleScores } from './tree-ensemble.js'
 import { treeEnsembleToOnnx } from './tree-ensemble-onnx.js'
 import type { TrainingData } from './training-data.js'
@@ -67,7 +67,6 @@ export function trainGradientBoostingClassifier(
       ensembleScores(ensemble, transformFrame(data.pre, input), frameLength(input)),
       ensemble.baseline.length,
     )
-  const probabilities = { name: 'probabilities', type: 'tensor', dtype: 'float32' } as const
   return {
     kind: 'gradient_boosting_classifier',
     task: 'classification',
@@ -76,7 +75,7 @@ export function trainGradientBoostingClassifier(
     metrics: result.metrics,
     signature: {
       inputs: inputSchema(data.pre),
-      outputs: [labelOutputSpec(classes), { ...probabilities, shape: [-1, classes.length] }],
+      outputs: classifierOutputs(classes, 'float32'),
     },
     predict: (input) => argmaxLabels(predictProba(input), classes),
     predictProba,

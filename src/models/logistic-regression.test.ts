@@ -34,7 +34,10 @@ describe('trainLogisticRegression', () => {
     const label = Float64Array.from(frame.label as string[], (l) => (l === 'c1' ? 1 : 0))
     const model = trainLogisticRegression({ ...frame, label }, { target: 'label', features })
     expect(model.classes).toEqual([0, 1])
-    expect(model.signature.outputs[0]).toEqual({ name: 'label', type: 'long' })
+    expect(model.signature.outputs).toEqual([
+      { name: 'label', type: 'tensor', dtype: 'int64', shape: [-1] },
+      { name: 'probabilities', type: 'tensor', dtype: 'float64', shape: [-1, 2] },
+    ])
     const onnx = await loadOnnxModel(model.toOnnx())
     const out = await runModel(onnx, frame)
     expect(out.label).toEqual({ type: 'int64', dims: [600], data: model.predict(frame) })

@@ -12,7 +12,7 @@ import {
 import { classificationMetrics } from './metrics.js'
 import { inputSchema, transformFrame } from './preprocessor.js'
 import type { Classifier, Label, TrainOptions } from './trained-model.js'
-import { argmaxLabels, encodeTarget, labelOutputSpec } from './trained-model.js'
+import { argmaxLabels, encodeTarget, classifierOutputs } from './trained-model.js'
 import type { TrainingData } from './training-data.js'
 import { pick, prepareTrainingData } from './training-data.js'
 
@@ -157,7 +157,6 @@ function logisticClassifier(
       linearScores(transformFrame(data.pre, frame), coef, frameLength(frame)),
       coef.outputs,
     )
-  const probabilities = { name: 'probabilities', type: 'tensor', dtype: 'float64' } as const
   return {
     kind: 'logistic_regression',
     task: 'classification',
@@ -165,7 +164,7 @@ function logisticClassifier(
     ...facts,
     signature: {
       inputs: inputSchema(data.pre),
-      outputs: [labelOutputSpec(classes), { ...probabilities, shape: [-1, classes.length] }],
+      outputs: classifierOutputs(classes, 'float64'),
     },
     predict: (frame) => argmaxLabels(predictProba(frame), classes),
     predictProba,

@@ -7,9 +7,8 @@ const signature: ModelSignature = {
   inputs: [
     { name: 'x', type: 'double' },
     { name: 'city', type: 'string', required: false },
-    { name: 'image', type: 'tensor', dtype: 'float32', shape: [-1, 28, 28] },
   ],
-  outputs: [{ name: 'label', type: 'long' }],
+  outputs: [{ name: 'image', type: 'tensor', dtype: 'float32', shape: [-1, 28, 28] }],
 }
 
 describe('MLflow signatures', () => {
@@ -17,9 +16,9 @@ describe('MLflow signatures', () => {
     expect(toMlflowSignature(signature)).toEqual({
       inputs:
         '[{"type":"double","name":"x","required":true},' +
-        '{"type":"string","name":"city","required":false},' +
-        '{"type":"tensor","tensor-spec":{"dtype":"float32","shape":[-1,28,28]},"name":"image"}]',
-      outputs: '[{"type":"long","name":"label","required":true}]',
+        '{"type":"string","name":"city","required":false}]',
+      outputs:
+        '[{"type":"tensor","tensor-spec":{"dtype":"float32","shape":[-1,28,28]},"name":"image"}]',
     })
   })
 
@@ -54,6 +53,11 @@ describe('MLflow signatures', () => {
       'bad shape',
       '[{"type": "tensor", "name": "t", "tensor-spec": {"dtype": "bool", "shape": [-2]}}]',
       /shape/,
+    ],
+    [
+      'mixed specs',
+      '[{"type": "double", "name": "x"}, {"type": "tensor", "name": "t", "tensor-spec": {"dtype": "bool", "shape": [-1]}}]',
+      /mix column and tensor specs/,
     ],
   ])('rejects %s', (_name, inputs, message) => {
     expect(() => fromMlflowSignature({ inputs })).toThrow(InvalidParameterError)

@@ -81,9 +81,24 @@ export function isTensorSpec(spec: ColumnSpec | TensorSpec): spec is TensorSpec 
   return spec.type === 'tensor'
 }
 
-/** Writes a signature as MLflow does: `{"type": "double", "name": "x", "required": true}`. */
+/**
+ * Writes a signature as MLflow does: `{"type": "double", "name": "x", "required": true}`.
+ * @throws InvalidParameterError if a schema mixes column and tensor specs
+ */
 export function toMlflowSignature(signature: ModelSignature): MlflowSignature {
+  checkOneKind('inputs', signature.inputs)
+  checkOneKind('outputs', signature.outputs)
   return { inputs: schemaToJson(signature.inputs), outputs: schemaToJson(signature.outputs) }
+}
+
+/** MLflow refuses a schema that mixes column and tensor specs (`Schema.__init__`). */
+function checkOneKind(where: string, schema: Schema): void {
+  const tensors = schema.filter(isTensorSpec).length
+  if (tensors > 0 && tensors < schema.length) {
+    throw new InvalidParameterError(
+      `Signature ${where} mix column and tensor specs; MLflow allows one kind per schema`,
+    )
+  }
 }
 
 function schemaToJson(schema: Schema): string {
@@ -124,7 +139,9 @@ function parseSchema(where: string, value: unknown): Schema {
       `Signature ${where} must be a JSON array of column or tensor specs`,
     )
   }
-  return parsed.map((entry: unknown, i) => parseSpec(`${where}[${i}]`, entry))
+  const schema = parsed.map((entry: unknown, i) => parseSpec(`${where}[${i}]`, entry))
+  checkOneKind(where, schema)
+  return schema
 }
 
 function parseSpec(where: string, entry: unknown): ColumnSpec | TensorSpec {

@@ -1,7 +1,7 @@
 import { InvalidParameterError } from '../shared/errors.js'
 import type { Frame } from './frame.js'
 import { frameLength, getColumn, isNumericColumn } from './frame.js'
-import type { ColumnSpec, ModelSignature } from './signature.js'
+import type { ModelSignature, Schema, TensorDtype } from './signature.js'
 
 /** A class label: the target column's strings, or integers for a numeric target. */
 export type Label = string | number
@@ -136,9 +136,20 @@ export function regressionTarget(frame: Frame, target: string): Float64Array {
   return column
 }
 
-/** The signature entry of a classifier's `label` output. */
-export function labelOutputSpec(classes: readonly Label[]): ColumnSpec {
-  return { name: 'label', type: typeof classes[0] === 'string' ? 'string' : 'long' }
+/**
+ * The outputs of a classifier's graph, as tensor specs (MLflow allows no mix of column and
+ * tensor specs in one schema, and probabilities are a matrix).
+ */
+export function classifierOutputs(classes: readonly Label[], probabilities: TensorDtype): Schema {
+  return [
+    {
+      name: 'label',
+      type: 'tensor',
+      dtype: typeof classes[0] === 'string' ? 'str' : 'int64',
+      shape: [-1],
+    },
+    { name: 'probabilities', type: 'tensor', dtype: probabilities, shape: [-1, classes.length] },
+  ]
 }
 
 /** The most probable class of each row of row-major probabilities. */
