@@ -84,7 +84,8 @@ export class ApiError extends Error {
 
 const MLFLOW = '/api/2.0/mlflow'
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+/** One JSON call: the parsed body, or an ApiError carrying the server's own message. */
+export async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, init)

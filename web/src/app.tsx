@@ -2,8 +2,10 @@ import type { VNode } from 'preact'
 import { useEffect } from 'preact/hooks'
 import { Link } from './components/link'
 import { EmptyState } from './components/states'
+import { AuditPage } from './pages/audit-page'
 import { ComparePage } from './pages/compare-page'
 import { ExperimentsPage } from './pages/experiments-page'
+import { LineagePage, LineageStart } from './pages/lineage-page'
 import { RunPage } from './pages/run-page'
 import { RunsPage } from './pages/runs-page'
 import { matchPath, navigate, useLocation } from './router'
@@ -16,11 +18,13 @@ interface Section {
 }
 
 /**
- * The navigation lists only the sections that are built. Models, Data, Pipelines, Deployments,
- * Monitoring, Lineage and Audit log join this list as their pages land.
+ * The navigation lists only the sections that are built. Models, Data, Pipelines, Deployments
+ * and Monitoring join this list as their pages land.
  */
 const SECTIONS: readonly Section[] = [
   { id: 'experiments', label: 'Experiments', href: '/experiments' },
+  { id: 'lineage', label: 'Lineage', href: '/lineage' },
+  { id: 'audit', label: 'Audit log', href: '/audit' },
 ]
 
 interface Route {
@@ -42,6 +46,13 @@ const ROUTES: readonly Route[] = [
     render: (p, q) => <RunPage runId={p.id!} query={q} />,
   },
   { pattern: '/compare', section: 'experiments', render: (_p, q) => <ComparePage query={q} /> },
+  { pattern: '/lineage', section: 'lineage', render: () => <LineageStart /> },
+  {
+    pattern: '/lineage/:kind/*',
+    section: 'lineage',
+    render: (p, q) => <LineagePage root={{ kind: p.kind!, id: p['*']! }} query={q} />,
+  },
+  { pattern: '/audit', section: 'audit', render: (_p, q) => <AuditPage query={q} /> },
 ]
 
 function resolve(path: string): { route: Route; params: Record<string, string> } | undefined {

@@ -50,12 +50,15 @@ export function setQuery(patch: Record<string, string | undefined>, { replace = 
   navigate(`${location.pathname}${search ? `?${search}` : ''}`, { replace })
 }
 
-/** Matches `/runs/:id`-style patterns; returns the decoded parameters or undefined. */
+/**
+ * Matches `/runs/:id`-style patterns, where a final `*` takes the rest of the path (ids such as
+ * `churn/3` hold slashes); returns the decoded parameters or undefined.
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const names: string[] = []
-  const source = pattern.replace(/:(\w+)/g, (_m, name: string) => {
-    names.push(name)
-    return '([^/]+)'
+  const source = pattern.replace(/:(\w+)|\*$/g, (_m, name: string | undefined) => {
+    names.push(name ?? '*')
+    return name ? '([^/]+)' : '(.+)'
   })
   const match = new RegExp(`^${source}/?$`).exec(path)
   if (!match) return undefined

@@ -11,6 +11,7 @@ import { formatDuration, formatTime } from '../lib/format'
 import { durationMs, runName } from '../lib/run-fields'
 import { runColor } from '../lib/theme'
 import { useAsync } from '../lib/use-async'
+import { lineageHref } from './lineage-page'
 import { RunOverview } from './run-overview'
 
 const TABS = [
@@ -72,7 +73,15 @@ function RunHeader({ run, experimentName }: { run: Run; experimentName: string |
     </>
   )
   return (
-    <PageHeader crumbs={crumbs} title={title}>
+    <PageHeader
+      crumbs={crumbs}
+      title={title}
+      actions={
+        <Link href={lineageHref({ kind: 'run', id: run.info.run_id })} class="button">
+          Lineage
+        </Link>
+      }
+    >
       <RunSummary run={run} />
     </PageHeader>
   )
