@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openLathe, type Lathe } from '../src/main.js'
+import { testBackends } from './support/backends.js'
+
+/*
+ * Concurrent writers: racing creates of one name leave one model and MLflow's
+ * RESOURCE_ALREADY_EXISTS for the rest (the Python client relies on it to continue), and racing
+ * registrations each get their own version number.
+ */
+
+for (const backend of testBackends) {
+  describe(`registry under concurrent writers (${backend.name})`, () => {
+    let lathe: Lathe
+    let cleanup: () => Promise<void>
+
+    beforeAll(async () => {
+      const fresh = await backend.fresh()
+      cleanup = fresh.cleanup
+      lathe = await openLathe(fresh.config)
+    })
+    afterAll(async () => {
+      await lathe.close()
+      await cleanup()
+    })
+
+    it('creates one model of racing creates; the others get RESOURCE_ALREADY_EXISTS', async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, () => lathe.registry.models.create({ name: 'raced' })),
+      )
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        expect((r.reason as { code: string }).code).toBe('RESOURCE_ALREADY_EXISTS')
+      }
+    })
+
+    it('gives racing registrations distinct, gapless version numbers', async () => {
+      const versions = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          lathe.registry.versions.create({ name: 'raced', source: `mlflow-artifacts:/0/v${i}` }),
+        ),
+      )
+      const numbers = versions.map((v) => v.version).sort((a, b) => a - b)
+      expect(numbers).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      const sources = new Map(versions.map((v) => [v.version, v.source]))
+      expect(new Set(sources.values()).size).toBe(10)
+    })
+  })
+}
