@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream'
 import onnxProto from 'onnx-proto'
 import { stringify } from 'yaml'
-import type { Lathe } from '../../src/main.js'
+import type { FastifyInstance } from 'fastify'
+import { buildServer } from '../../src/api/server.js'
+import { openLathe, type Lathe } from '../../src/main.js'
+import type { TestBackend } from './backends.js'
 import {
   toMlflowSignature,
   trainGradientBoostingClassifier,
@@ -122,4 +125,56 @@ export async function registerModel(
   })
   for (const alias of aliases) await lathe.registry.aliases.set(model, alias, version.version)
   return version.version
+}
+
+/** A clock tests move by hand. */
+export class ManualClock {
+  constructor(public now = 1_700_000_000_000) {}
+  nowMs(): number {
+    return this.now
+  }
+  advance(ms: number): void {
+    this.now += ms
+  }
+}
+
+/** A Lathe on `backend` with a hand-moved clock, its server ready and the controller's timer off. */
+export async function startServingLathe(backend: TestBackend, clock = new ManualClock()) {
+  const { config, cleanup } = await backend.fresh()
+  const lathe = await openLathe(config, clock)
+  const app = await buildServer(lathe)
+  await app.ready()
+  // Tests drive the release controller with `tick()` at the times they choose.
+  lathe.serving.controller.stop()
+  return {
+    lathe,
+    app,
+    clock,
+    async close() {
+      await app.close()
+      await lathe.close()
+      await cleanup()
+    },
+  }
+}
+
+/** Posts one MLflow scoring request; returns the status, the version that answered and the body. */
+export async function invoke(
+  app: FastifyInstance,
+  deployment: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/serve/${deployment}/invocations`,
+    payload: payload as object,
+    headers,
+  })
+  return {
+    status: res.statusCode,
+    version: Number(res.headers['x-lathe-model-version']),
+    variant: res.headers['x-lathe-variant'] as string | undefined,
+    body: res.json() as Record<string, unknown>,
+  }
 }
