@@ -160,21 +160,30 @@ export function boost(
 ): BoostingResult {
   const state = startBoosting(data, losses.train, settings)
   const stopper = earlyStopper(settings, losses.validation, state.validation)
-  let metrics: Record<string, number> = {}
   let iteration = 0
   while (iteration < settings.maxIterations) {
     iteration += 1
     boostOnce(state, losses.train)
     const validation = losses.validation?.predictions(state.validation)
-    metrics = {
-      ...losses.train.metrics('train', state.trainPredictions),
-      ...(validation && losses.validation?.metrics('validation', validation)),
-    }
-    onIteration?.(iteration, metrics)
+    // Metrics cost a pass over all rows: only when someone listens (and once at the end).
+    if (onIteration !== undefined) onIteration(iteration, measure(losses, state, validation))
     if (validation !== undefined && stopper.shouldStop(validation)) break
   }
+  const validation = losses.validation?.predictions(state.validation)
+  const metrics = measure(losses, state, validation)
   const trees = state.trees.map((tree) => unbinTree(tree, state.edges))
   return { ensemble: { trees, baseline: state.baseline }, iterations: iteration, metrics }
+}
+
+function measure(
+  losses: { readonly train: BoostingLoss; readonly validation?: BoostingLoss | undefined },
+  state: ReturnType<typeof startBoosting>,
+  validation: Float64Array | undefined,
+): Record<string, number> {
+  return {
+    ...losses.train.metrics('train', state.trainPredictions),
+    ...(validation && losses.validation?.metrics('validation', validation)),
+  }
 }
 
 /**

@@ -43,8 +43,12 @@ export function fitPreprocessor(
   const categorical: CategoricalFeature[] = []
   for (const name of features) {
     const column = getColumn(frame, name)
-    if (isNumericColumn(column)) numeric.push({ name, ...moments(column) })
-    else categorical.push({ name, categories: [...new Set(column)].sort() })
+    if (!isNumericColumn(column)) {
+      categorical.push({ name, categories: [...new Set(column)].sort() })
+    } else {
+      // Trees need no scaling: skip the two passes over the column.
+      numeric.push({ name, ...(options.standardise ? moments(column) : { mean: 0, scale: 1 }) })
+    }
   }
   const featureNames = [
     ...numeric.map((f) => f.name),
