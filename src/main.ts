@@ -20,6 +20,12 @@ import { AuditLog, governanceMigrations } from './governance/index.js'
 import { Data, dataMigrations } from './data/index.js'
 import { Registry, registryMigrations, trackingReader } from './registry/index.js'
 import {
+  Pipelines,
+  StepQueue,
+  pipelineLineageRules,
+  pipelineMigrations,
+} from './pipelines/index.js'
+import {
   Serving,
   dataDatasets,
   registryVersions,
@@ -35,6 +41,7 @@ export const allMigrations: readonly NamedMigration[] = [
   ...governanceMigrations,
   ...registryMigrations,
   ...dataMigrations,
+  ...pipelineMigrations,
   ...servingMigrations,
 ]
 
@@ -50,6 +57,7 @@ export interface Lathe {
   readonly audit: AuditLog
   readonly registry: Registry
   readonly data: Data
+  readonly pipelines: Pipelines
   readonly serving: Serving
   close(): Promise<void>
 }
@@ -70,10 +78,20 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   lineage.registerRules(trackingLineageRules)
   lineage.registerRules(registryLineageRules)
   lineage.registerRules(dataLineageRules)
+  lineage.registerRules(pipelineLineageRules)
   lineage.registerRules(servingLineageRules)
   const audit = new AuditLog({ store, clock, events })
   const registry = new Registry({ store, clock, tracking: trackingReader(tracking) })
   const data = new Data({ store, artifacts, clock, tracking })
+  const { database } = config
+  const pipelines = new Pipelines({
+    store,
+    artifacts,
+    clock,
+    events,
+    services: { data, registry, tracking },
+    openQueue: database.kind === 'postgres' ? () => StepQueue.open(database.url) : undefined,
+  })
   const serving = new Serving({
     store,
     artifacts,
@@ -93,8 +111,10 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     audit,
     registry,
     data,
+    pipelines,
     serving,
     async close() {
+      await pipelines.close()
       await events.stop()
       await serving.close()
       await store.close()

@@ -1,0 +1,222 @@
+import { Readable } from 'node:stream'
+import type { StepSpec } from '../definition/pipeline-spec.js'
+import { cacheKey } from './digest.js'
+import {
+  experimentOf,
+  pipelineDb,
+  stepSeed,
+  type ExecutorDeps,
+  type RunContext,
+} from './run-context.js'
+import { messageOf, runAttempts } from './step-attempts.js'
+import type { StepLineage } from './step-context-impl.js'
+import { StepLog } from './step-log.js'
+import { recordCached, recordFailure, recordSuccess } from './step-outcome.js'
+import type { Dispatch, Settled } from './settle-step.js'
+import { nextAttempt, renewLease, setTrackingRun, type Claim } from './step-transitions.js'
+
+/** Outputs and digests of a step's upstream steps. */
+async function loadInputs(deps: ExecutorDeps, runId: string, needs: readonly string[]) {
+  if (needs.length === 0) return { values: {}, digests: {} }
+  const rows = await pipelineDb(deps)
+    .selectFrom('step_runs')
+    .select(['step', 'outputs', 'output_digest'])
+    .where('run_id', '=', runId)
+    .where('step', 'in', [...needs])
+    .execute()
+  const values: Record<string, unknown> = {}
+  const digests: Record<string, string> = {}
+  for (const row of rows) {
+    values[row.step] = row.outputs === null ? null : (JSON.parse(row.outputs) as unknown)
+    digests[row.step] = row.output_digest ?? ''
+  }
+  return { values, digests }
+}
+
+function pick(params: Readonly<Record<string, unknown>>, names: readonly string[]) {
+  return Object.fromEntries(names.map((n) => [n, params[n]]))
+}
+
+/** Keeps the claim alive while the step runs; aborts the step once the claim is gone. */
+function heartbeat(deps: ExecutorDeps, holder: { claim: Claim }, controller: AbortController) {
+  const timer = setInterval(
+    () => {
+      renewLease(pipelineDb(deps), holder.claim, deps.clock.nowMs() + deps.leaseMs).then(
+        (held) =>
+          held ||
+          controller.abort(new Error('the step was cancelled or taken over by another worker')),
+        () => undefined, // A failed renewal is retried at the next beat; the lease has slack.
+      )
+    },
+    Math.max(50, Math.floor(deps.leaseMs / 3)),
+  )
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
+async function startChildRun(
+  deps: ExecutorDeps,
+  run: RunContext,
+  claim: Claim,
+  extra: { key: string; value: string }[] = [],
+) {
+  const child = await deps.services.tracking.startRun({
+    experimentName: experimentOf(run.pipeline),
+    runName: claim.step,
+    tags: [
+      { key: 'mlflow.parentRunId', value: run.trackingRunId },
+      { key: 'lathe.pipeline', value: run.pipeline },
+      { key: 'lathe.pipeline_run_id', value: run.runId },
+      { key: 'lathe.step', value: claim.step },
+      ...extra,
+    ],
+  })
+  return child.info.runId
+}
+
+/**
+ * Executes a claimed step: reuses a cached result when its cache key matches, else runs it
+ * (retries, timeout, heartbeats) inside a child tracking run, then settles it. Undefined when
+ * the claim was lost (cancelled, or another worker took over): nothing is recorded then.
+ */
+export async function executeStep(
+  deps: ExecutorDeps,
+  run: RunContext,
+  claim: Claim,
+  dispatch: Dispatch,
+): Promise<Settled | undefined> {
+  const holder = { claim }
+  const controller = new AbortController()
+  const stop = heartbeat(deps, holder, controller)
+  try {
+    const step = run.spec?.steps.find((s) => s.name === claim.step)
+    if (!step) {
+      const why = run.spec
+        ? `step '${claim.step}' is no longer defined in ${run.source}`
+        : `${run.source} no longer loads`
+      return await recordFailure(deps, run, { claim, error: why, dispatch })
+    }
+    const inputs = await loadInputs(deps, run.runId, step.needs)
+    const params = pick(run.params, step.params)
+    const seed = stepSeed(run.seed, step.name)
+    const key = cacheKey({ codeHash: step.codeHash, params, inputs: inputs.digests, seed })
+    if (step.cache && !run.isNoCache) {
+      const hit = await pipelineDb(deps)
+        .selectFrom('step_cache')
+        .selectAll()
+        .where('cache_key', '=', key)
+        .executeTakeFirst()
+      if (hit) {
+        const trackingRunId = await startChildRun(deps, run, claim, [
+          { key: 'lathe.cached_from', value: hit.run_id },
+        ])
+        await setTrackingRun(pipelineDb(deps), claim, trackingRunId)
+        return await recordCached(deps, run, { claim, hit, trackingRunId, dispatch })
+      }
+    }
+    return await runFresh(deps, run, {
+      step,
+      claim,
+      key,
+      params,
+      inputs: inputs.values,
+      holder,
+      signal: controller.signal,
+      dispatch,
+    })
+  } finally {
+    stop()
+  }
+}
+
+async function runFresh(
+  deps: ExecutorDeps,
+  run: RunContext,
+  options: {
+    step: StepSpec
+    claim: Claim
+    key: string
+    params: Record<string, unknown>
+    inputs: Record<string, unknown>
+    holder: { claim: Claim }
+    signal: AbortSignal
+    dispatch: Dispatch
+  },
+): Promise<Settled | undefined> {
+  const { step, claim, holder, dispatch } = options
+  const { tracking } = deps.services
+  const trackingRunId = await startChildRun(deps, run, claim)
+  await setTrackingRun(pipelineDb(deps), claim, trackingRunId)
+  if (step.params.length > 0)
+    await tracking.logParams(trackingRunId, options.params as Record<string, string>)
+  const log = new StepLog()
+  const lineage: StepLineage = { inputs: [], outputs: [] }
+  const outcome = await runAttempts(
+    step,
+    {
+      pipeline: run.pipeline,
+      runId: run.runId,
+      step: step.name,
+      params: options.params as Record<string, string>,
+      seed: stepSeed(run.seed, step.name),
+      trackingRunId,
+      services: deps.services,
+      artifacts: deps.artifacts,
+      log,
+      lineage,
+    },
+    {
+      claim,
+      inputs: options.inputs,
+      signal: options.signal,
+      nextAttempt: async (current) => {
+        const next = await nextAttempt(pipelineDb(deps), current, deps.clock.nowMs() + deps.leaseMs)
+        if (next) holder.claim = next
+        return next
+      },
+    },
+  )
+  if (!log.isEmpty) {
+    await tracking.artifacts
+      .put(trackingRunId, 'logs/step.log', Readable.from([log.text()]))
+      .catch(() => undefined)
+  }
+  const settled =
+    'outputs' in outcome
+      ? await recordSuccess(deps, run, {
+          step,
+          claim: outcome.claim,
+          key: options.key,
+          outputs: outcome.outputs,
+          log,
+          lineage,
+          dispatch,
+        })
+      : await recordFailure(deps, run, {
+          claim: outcome.claim,
+          error: `failed after ${outcome.claim.attempt - claim.attempt + 1} attempt(s): ${messageOf(outcome.error)}`,
+          log,
+          dispatch,
+        })
+  const status = settled === undefined ? 'KILLED' : 'outputs' in outcome ? 'FINISHED' : 'FAILED'
+  await tracking.endRun(trackingRunId, status)
+  return settled
+}
+
+/**
+ * `executeStep`, with an unexpected error (the database, tracking) recorded as the step's failure
+ * rather than leaving it running; if even that fails the lease runs out and the reaper steps in.
+ */
+export async function executeClaimed(
+  deps: ExecutorDeps,
+  run: RunContext,
+  claim: Claim,
+  dispatch: Dispatch,
+): Promise<Settled | undefined> {
+  try {
+    return await executeStep(deps, run, claim, dispatch)
+  } catch (err) {
+    const error = `internal error while running the step: ${messageOf(err)}`
+    return recordFailure(deps, run, { claim, error, dispatch }).catch(() => undefined)
+  }
+}
