@@ -9,7 +9,7 @@ export type Column = Float64Array | readonly string[]
 /** A table as named columns of equal length. */
 export type Frame = Readonly<Record<string, Column>>
 
-/** Numbers of rows of a frame, after checking that all its columns have the same length. */
+/** Number of rows of a frame, after checking that all its columns have the same length. */
 export function frameLength(frame: Frame): number {
   let length: number | undefined
   for (const [name, column] of Object.entries(frame)) {
