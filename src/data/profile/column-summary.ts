@@ -28,7 +28,12 @@ function percent(part: number, whole: number): string {
 export function summarizeColumn(column: ColumnProfile, rowCount: number): ColumnSummary {
   const base = {
     nullFraction: percent(column.nullCount, rowCount),
-    distinct: `~${column.distinctCount}`,
+    distinct:
+      column.distinctCount === null
+        ? column.numeric
+          ? '> 100'
+          : ''
+        : String(column.distinctCount),
   }
   const blank = { min: '', p50: '', max: '', mean: '', std: '', top: '' }
   if (column.numeric) {

@@ -11,8 +11,11 @@ export interface ColumnProfile {
   readonly kind: ProfileKind
   /** SQL nulls (NaN is counted by the numerical profile as missing, apart from these). */
   readonly nullCount: number
-  /** Distinct non-null values, estimated (HyperLogLog). */
-  readonly distinctCount: number
+  /**
+   * Distinct non-null values, exact: always for categorical columns, up to 100 for numerical ones
+   * (null beyond, and for timestamps).
+   */
+  readonly distinctCount: number | null
   /** Counts, moments, histogram and quantile sketch (int and float columns). */
   readonly numeric?: NumericProfileJson | undefined
   /** Counts of the most frequent categories (string, category and bool columns). */

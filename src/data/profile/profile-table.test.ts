@@ -55,11 +55,13 @@ describe('profileTable', () => {
     expect(x).toMatchObject({
       kind: 'numerical',
       nullCount: 1,
+      distinctCount: 1,
       numeric: { count: 1, missingCount: 2, infiniteCount: 2, min: 1, max: 1 },
     })
     expect(c).toMatchObject({
       kind: 'categorical',
       nullCount: 1,
+      distinctCount: 2,
       categorical: {
         count: 4,
         missingCount: 1,
@@ -105,6 +107,7 @@ describe('profileTable', () => {
     const path = join(dir, 'cats.parquet')
     await writeQuery("SELECT 'v' || (range % 50) AS k FROM range(1000)", path, 'parquet')
     const { profile } = await readDataset(path, undefined, { maxCategories: 10 })
+    expect(profile.columns[0]?.distinctCount).toBe(50)
     expect(profile.columns[0]?.categorical).toMatchObject({
       count: 1000,
       otherCount: 800,

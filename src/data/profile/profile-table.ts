@@ -23,13 +23,20 @@ export interface ProfileOptions {
 }
 
 const DEFAULT_MAX_CATEGORIES = 1000
+/**
+ * KLL accuracy of stored profiles. Drift on large data reads quantiles and CDFs from these
+ * sketches: k = 800 keeps the rank error near 0.5% (200 gives 1.65%), which kept the normed
+ * Wasserstein distance within about 3e-3 of scipy's on a million rows, for ~40 KB per column.
+ */
+const SKETCH_K = 800
+const MAX_EXACT_DISTINCT = 100
 
 type Summary = Record<string, JsonValue>
 
 /**
- * Profiles every column of `table` in three scans inside DuckDB's reach: one SQL pass of
- * aggregates (nulls, distinct counts, finite ranges), one stream of the numerical columns as
- * DOUBLE batches into mergeable numeric profiles, and one GROUP BY per categorical column.
+ * Profiles every column of `table` with DuckDB doing the scanning: one SQL pass of aggregates
+ * (nulls, ranges), one stream of the numerical columns as DOUBLE batches into mergeable numeric
+ * profiles, and one GROUP BY per categorical column.
  */
 export async function profileTable(
   session: DataSession,
@@ -43,60 +50,68 @@ export async function profileTable(
   for (const [i, column] of table.columns.entries()) {
     const kind = profileKindOf(column.type)
     const nonNull = numberOf(summary[`c${i}_count`]) ?? 0
-    const base = {
-      name: column.name,
-      type: column.type,
-      kind,
-      nullCount: rowCount - nonNull,
-      distinctCount: numberOf(summary[`c${i}_distinct`]) ?? 0,
-    }
-    if (kind === 'numerical') columns.push({ ...base, numeric: numeric.get(column.name)?.toJSON() })
-    else if (kind === 'datetime') {
-      const min = summary[`c${i}_min`]
-      const max = summary[`c${i}_max`]
-      columns.push({
-        ...base,
-        datetime: {
-          min: typeof min === 'string' ? min : null,
-          max: typeof max === 'string' ? max : null,
-        },
-      })
+    const base = { name: column.name, type: column.type, kind, nullCount: rowCount - nonNull }
+    if (kind === 'numerical') {
+      const profile = numeric.get(column.name)
+      const distinct = profile?.valueCounts(MAX_EXACT_DISTINCT)?.size ?? null
+      columns.push({ ...base, distinctCount: distinct, numeric: profile?.toJSON() })
+    } else if (kind === 'datetime') {
+      const [min, max] = [summary[`c${i}_min`], summary[`c${i}_max`]]
+      const iso = (v: JsonValue | undefined) => (typeof v === 'string' ? v : null)
+      columns.push({ ...base, distinctCount: null, datetime: { min: iso(min), max: iso(max) } })
     } else {
       const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES
-      const categorical = await categoricalProfile(session, table, column, {
+      const counted = await categoricalProfile(session, table, column, {
         nonNull,
         nulls: base.nullCount,
         maxCategories,
       })
-      columns.push({ ...base, categorical })
+      columns.push({ ...base, ...counted })
     }
   }
   return { rowCount, columns }
 }
 
-/** One pass of aggregates over every column. */
+/**
+ * One pass of counts and ranges over every column. Plain min/max cost a fraction of filtered
+ * ones; only columns whose range comes out non-finite (NaN or ±Infinity in the data) are
+ * measured again over their finite values.
+ */
 async function summarise(session: DataSession, table: DataTable): Promise<Summary> {
   const select = ['count(*) AS "n"']
+  const numeric: number[] = []
   table.columns.forEach((column, i) => {
     const c = ident(column.name)
-    select.push(`count(${c}) AS "c${i}_count"`, `approx_count_distinct(${c}) AS "c${i}_distinct"`)
+    select.push(`count(${c}) AS "c${i}_count"`)
     const kind = profileKindOf(column.type)
-    if (kind === 'numerical') {
-      const finite = `FILTER (WHERE isfinite(${c}))`
-      select.push(
-        `min(${c}::DOUBLE) ${finite} AS "c${i}_min"`,
-        `max(${c}::DOUBLE) ${finite} AS "c${i}_max"`,
-      )
-      select.push(`count(*) ${finite} AS "c${i}_finite"`)
-    } else if (kind === 'datetime') {
+    if (kind === 'numerical' || kind === 'datetime') {
       select.push(`min(${c}) AS "c${i}_min"`, `max(${c}) AS "c${i}_max"`)
     }
+    if (kind === 'numerical') numeric.push(i)
   })
+  const from = `FROM ${ident(table.view)}`
   const [row = {}] = await session.rows(
-    `SELECT ${select.join(', ')} FROM ${ident(table.view)}`,
+    `SELECT ${select.join(', ')} ${from}`,
     'Profiling the data failed',
   )
-  return row
+  const finite = (v: JsonValue | undefined) => typeof v === 'number' && Number.isFinite(v)
+  const odd = numeric.filter((i) => !finite(row[`c${i}_min`]) || !finite(row[`c${i}_max`]))
+  for (const i of numeric) row[`c${i}_finite`] = row[`c${i}_count`] ?? 0
+  if (odd.length === 0) return row
+  const again = odd.flatMap((i) => {
+    const c = ident(table.columns[i]?.name ?? '')
+    const where = `FILTER (WHERE isfinite(${c}))`
+    return [
+      `min(${c}) ${where} AS "c${i}_min"`,
+      `max(${c}) ${where} AS "c${i}_max"`,
+      `count(*) ${where} AS "c${i}_finite"`,
+    ]
+  })
+  const [fixed = {}] = await session.rows(
+    `SELECT ${again.join(', ')} ${from}`,
+    'Profiling the data failed',
+  )
+  return { ...row, ...fixed }
 }
 
 /** Streams the numerical columns once, merging a profile per batch on fixed edges. */
@@ -119,7 +134,7 @@ async function numericProfiles(
   })
   const profiles = new Map<string, NumericProfile>()
   columns.forEach(({ column }, k) =>
-    profiles.set(column.name, NumericProfile.of([], { edges: edges[k] ?? [] })),
+    profiles.set(column.name, NumericProfile.of([], { edges: edges[k] ?? [], sketchK: SKETCH_K })),
   )
   if (columns.length === 0) return profiles
   const select = columns.map(
@@ -128,24 +143,24 @@ async function numericProfiles(
   const sql = `SELECT ${select.join(', ')} FROM ${ident(table.view)}`
   for await (const batch of doubleBatches(session, sql, columns.length)) {
     columns.forEach(({ column }, k) => {
-      const part = NumericProfile.of(batch[k] ?? [], { edges: edges[k] ?? [] })
+      const part = NumericProfile.of(batch[k] ?? [], { edges: edges[k] ?? [], sketchK: SKETCH_K })
       profiles.set(column.name, (profiles.get(column.name) as NumericProfile).merge(part))
     })
   }
   return profiles
 }
 
-/** The most frequent categories of one column, counted by DuckDB. */
+/** The most frequent categories of one column and how many there are, counted by DuckDB. */
 async function categoricalProfile(
   session: DataSession,
   table: DataTable,
   column: ColumnInfo,
   { nonNull, nulls, maxCategories }: { nonNull: number; nulls: number; maxCategories: number },
-): Promise<CategoricalProfileJson> {
+): Promise<{ categorical: CategoricalProfileJson; distinctCount: number }> {
   const c = ident(column.name)
   const rows = await session.rows(
-    `SELECT ${c} AS "value", count(*) AS "n" FROM ${ident(table.view)} WHERE ${c} IS NOT NULL ` +
-      `GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${maxCategories}`,
+    `SELECT ${c} AS "value", count(*) AS "n", count(*) OVER () AS "groups" FROM ${ident(table.view)} ` +
+      `WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${maxCategories}`,
     'Profiling the data failed',
   )
   const categories = rows.map((r): [string | number | boolean, number] => [
@@ -154,13 +169,14 @@ async function categoricalProfile(
   ])
   const kept = categories.reduce((sum, [, n]) => sum + n, 0)
   const json = {
-    kind: 'categorical',
+    kind: 'categorical' as const,
     count: nonNull,
     missingCount: nulls,
     otherCount: nonNull - kept,
     maxCategories,
     categories,
-  } as const
+  }
   // Round-tripping through the profile orders ties exactly as the statistics module does.
-  return CategoricalProfile.fromJSON({ ...json, categories }).toJSON()
+  const categorical = CategoricalProfile.fromJSON(json).toJSON()
+  return { categorical, distinctCount: numberOf(rows[0]?.groups) ?? 0 }
 }
