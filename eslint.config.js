@@ -2,7 +2,20 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const CONTEXTS = ['events', 'lineage', 'governance', 'data', 'features', 'tracking', 'registry', 'models', 'pipelines', 'serving', 'monitoring', 'llm']
+const CONTEXTS = [
+  'events',
+  'lineage',
+  'governance',
+  'data',
+  'features',
+  'tracking',
+  'registry',
+  'models',
+  'pipelines',
+  'serving',
+  'monitoring',
+  'llm',
+]
 const EDGES = ['api', 'cli', 'sdk']
 
 const any = (names) => `(${names.join('|')})`
@@ -17,25 +30,60 @@ const noDeepImports = {
 const layers = [
   {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'shared/ imports nothing of ours.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'shared/ imports nothing of ours.' }] },
+      ],
+    },
   },
   {
     files: ['src/stats/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(?!shared/)[^.]', message: 'stats/ is pure: it imports nothing of ours but shared/.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(?!shared/)[^.]',
+              message: 'stats/ is pure: it imports nothing of ours but shared/.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/store/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: `^(\\.\\./)+${any([...CONTEXTS, ...EDGES])}/`, message: 'store/ never imports a context or an edge.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+${any([...CONTEXTS, ...EDGES])}/`,
+              message: 'store/ never imports a context or an edge.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: CONTEXTS.map((c) => `src/${c}/**/*.ts`),
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: `^(\\.\\./)+(${EDGES.join('|')}/|main\\.js$|config\\.js$)`, message: 'A domain context never imports api, cli, sdk or the composition root.' },
-          noDeepImports,
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${EDGES.join('|')}/|main\\.js$|config\\.js$)`,
+              message: 'A domain context never imports api, cli, sdk or the composition root.',
+            },
+            noDeepImports,
+          ],
+        },
+      ],
     },
   },
   {
@@ -50,9 +98,32 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', performance: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+        queueMicrotask: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },

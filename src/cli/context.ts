@@ -9,7 +9,10 @@ export interface GlobalOptions {
 }
 
 /** The effective configuration for a command, from its flags, env and config file. */
-export function commandConfig(command: Command, extra: { host?: string; port?: number } = {}): Config {
+export function commandConfig(
+  command: Command,
+  extra: { host?: string; port?: number } = {},
+): Config {
   const options = command.optsWithGlobals<GlobalOptions>()
   return loadConfig({ home: options.home, databaseUrl: options.db, ...extra })
 }

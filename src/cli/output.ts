@@ -7,9 +7,23 @@ export interface Column<T> {
 }
 
 /** Prints rows as a table for people, or as JSON when `json` is set. */
-export function printRows<T>(rows: readonly T[], columns: readonly Column<T>[], { json, toJson, empty }: { json?: boolean | undefined; toJson?: (row: T) => unknown; empty: string }): void {
+export function printRows<T>(
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  {
+    json,
+    toJson,
+    empty,
+  }: { json?: boolean | undefined; toJson?: (row: T) => unknown; empty: string },
+): void {
   if (json) {
-    console.log(JSON.stringify(rows.map((r) => (toJson ? toJson(r) : r)), null, 2))
+    console.log(
+      JSON.stringify(
+        rows.map((r) => (toJson ? toJson(r) : r)),
+        null,
+        2,
+      ),
+    )
     return
   }
   if (rows.length === 0) {
@@ -22,7 +36,10 @@ export function printRows<T>(rows: readonly T[], columns: readonly Column<T>[], 
 }
 
 /** Prints key/value pairs as a two-column table. */
-export function printPairs(title: string, pairs: readonly [string, string | number | undefined][]): void {
+export function printPairs(
+  title: string,
+  pairs: readonly [string, string | number | undefined][],
+): void {
   const table = new Table({ head: [title, ''], style: { head: ['cyan'] } })
   for (const [key, value] of pairs) table.push([key, format(value)])
   console.log(table.toString())

@@ -5,7 +5,9 @@ import { commandConfig } from '../context.js'
 export function registerConfigCommand(program: Command): void {
   program
     .command('config')
-    .description('print the effective configuration (flags > LATHE_* env > lathe.config.json > defaults)')
+    .description(
+      'print the effective configuration (flags > LATHE_* env > lathe.config.json > defaults)',
+    )
     .action((_options, command: Command) => {
       console.log(JSON.stringify(describeConfig(commandConfig(command)), null, 2))
     })

@@ -11,7 +11,10 @@ export function registerExperimentCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (options: { all?: boolean; json?: boolean }, command: Command) =>
       withLathe(command, async ({ tracking }) => {
-        const page = await tracking.experiments.search({ viewType: options.all ? 'ALL' : 'ACTIVE_ONLY', maxResults: 50_000 })
+        const page = await tracking.experiments.search({
+          viewType: options.all ? 'ALL' : 'ACTIVE_ONLY',
+          maxResults: 50_000,
+        })
         printRows(
           page.items,
           [
@@ -21,7 +24,10 @@ export function registerExperimentCommands(program: Command): void {
             { header: 'created', value: (e) => formatTime(e.creationTime) },
             { header: 'artifact location', value: (e) => e.artifactLocation },
           ],
-          { json: options.json, empty: 'No experiments yet: create one with `lathe experiments create NAME`.' },
+          {
+            json: options.json,
+            empty: 'No experiments yet: create one with `lathe experiments create NAME`.',
+          },
         )
       }),
     )
@@ -30,10 +36,22 @@ export function registerExperimentCommands(program: Command): void {
     .description('create an experiment')
     .option('--artifact-location <uri>', 'mlflow-artifacts:/<path> inside the artifact store')
     .option('--json', 'print JSON')
-    .action(async (name: string, options: { artifactLocation?: string; json?: boolean }, command: Command) =>
-      withLathe(command, async ({ tracking }) => {
-        const id = await tracking.experiments.create({ name, artifactLocation: options.artifactLocation })
-        console.log(options.json ? JSON.stringify({ experiment_id: id }) : `Created experiment '${name}' with id ${id}`)
-      }),
+    .action(
+      async (
+        name: string,
+        options: { artifactLocation?: string; json?: boolean },
+        command: Command,
+      ) =>
+        withLathe(command, async ({ tracking }) => {
+          const id = await tracking.experiments.create({
+            name,
+            artifactLocation: options.artifactLocation,
+          })
+          console.log(
+            options.json
+              ? JSON.stringify({ experiment_id: id })
+              : `Created experiment '${name}' with id ${id}`,
+          )
+        }),
     )
 }

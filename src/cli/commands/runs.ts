@@ -44,7 +44,9 @@ export function registerRunCommands(program: Command): void {
           orderBy: options.orderBy,
           maxResults: Number(options.max),
         })
-        const metricKeys = [...new Set(page.items.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort().slice(0, 6)
+        const metricKeys = [...new Set(page.items.flatMap((r) => r.data.metrics.map((m) => m.key)))]
+          .sort()
+          .slice(0, 6)
         printRows(
           page.items,
           [
@@ -54,7 +56,10 @@ export function registerRunCommands(program: Command): void {
             { header: 'status', value: (r) => r.info.status },
             { header: 'started', value: (r) => formatTime(r.info.startTime) },
             { header: 'duration', value: duration },
-            ...metricKeys.map((key) => ({ header: key, value: (r: Run) => r.data.metrics.find((m) => m.key === key)?.value })),
+            ...metricKeys.map((key) => ({
+              header: key,
+              value: (r: Run) => r.data.metrics.find((m) => m.key === key)?.value,
+            })),
           ],
           { json: options.json, empty: 'No runs match.' },
         )
@@ -78,10 +83,30 @@ export function registerRunCommands(program: Command): void {
           ['ended', formatTime(run.info.endTime)],
           ['artifacts', run.info.artifactUri],
         ])
-        if (run.data.params.length) printPairs('param', run.data.params.map((p) => [p.key, p.value]))
-        if (run.data.metrics.length) printPairs('metric (latest)', run.data.metrics.map((m) => [m.key, `${format(m.value)} (step ${m.step})`]))
-        if (run.data.tags.length) printPairs('tag', run.data.tags.map((t) => [t.key, t.value.length > 80 ? `${t.value.slice(0, 77)}...` : t.value]))
-        for (const input of run.inputs.datasetInputs) printPairs('dataset input', [['name', input.dataset.name], ['digest', input.dataset.digest], ['source', input.dataset.source]])
+        if (run.data.params.length)
+          printPairs(
+            'param',
+            run.data.params.map((p) => [p.key, p.value]),
+          )
+        if (run.data.metrics.length)
+          printPairs(
+            'metric (latest)',
+            run.data.metrics.map((m) => [m.key, `${format(m.value)} (step ${m.step})`]),
+          )
+        if (run.data.tags.length)
+          printPairs(
+            'tag',
+            run.data.tags.map((t) => [
+              t.key,
+              t.value.length > 80 ? `${t.value.slice(0, 77)}...` : t.value,
+            ]),
+          )
+        for (const input of run.inputs.datasetInputs)
+          printPairs('dataset input', [
+            ['name', input.dataset.name],
+            ['digest', input.dataset.digest],
+            ['source', input.dataset.source],
+          ])
       }),
     )
   runs
@@ -97,7 +122,10 @@ export function registerRunCommands(program: Command): void {
           [
             { header: '', value: (r) => (r.differs ? '*' : '') },
             { header: 'key', value: (r) => r.key },
-            ...list.map((run, i) => ({ header: run.info.runName, value: (r: CompareRow) => r.values[i] })),
+            ...list.map((run, i) => ({
+              header: run.info.runName,
+              value: (r: CompareRow) => r.values[i],
+            })),
           ],
           { json: options.json, empty: 'Nothing to compare.' },
         )
@@ -117,8 +145,16 @@ export function compareRows(runs: readonly Run[]): CompareRow[] {
   const add = (key: string, values: (string | number | undefined)[]) =>
     rows.push({ key, values, differs: new Set(values.map((v) => String(v))).size > 1 })
   const paramKeys = [...new Set(runs.flatMap((r) => r.data.params.map((p) => p.key)))].sort()
-  for (const key of paramKeys) add(`params.${key}`, runs.map((r) => r.data.params.find((p) => p.key === key)?.value))
+  for (const key of paramKeys)
+    add(
+      `params.${key}`,
+      runs.map((r) => r.data.params.find((p) => p.key === key)?.value),
+    )
   const metricKeys = [...new Set(runs.flatMap((r) => r.data.metrics.map((m) => m.key)))].sort()
-  for (const key of metricKeys) add(`metrics.${key}`, runs.map((r) => r.data.metrics.find((m) => m.key === key)?.value))
+  for (const key of metricKeys)
+    add(
+      `metrics.${key}`,
+      runs.map((r) => r.data.metrics.find((m) => m.key === key)?.value),
+    )
   return rows
 }
