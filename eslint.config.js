@@ -93,7 +93,7 @@ const layers = [
 ]
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'test/artifacts/**', '.lathe/**'] },
+  { ignores: ['dist/**', '.scratch/**', 'node_modules/**', 'web/dist/**', 'test/artifacts/**', '.lathe/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
