@@ -44,5 +44,38 @@ for (const backend of testBackends) {
       const sources = new Map(versions.map((v) => [v.version, v.source]))
       expect(new Set(sources.values()).size).toBe(10)
     })
+
+    it('serialises racing stage moves: at most one version ends in Production', async () => {
+      for (let round = 0; round < 4; round++) {
+        await Promise.all(
+          ['1', '2', '3'].map((v) =>
+            lathe.registry.versions.transitionStage('raced', v, {
+              stage: 'Production',
+              archiveExistingVersions: true,
+            }),
+          ),
+        )
+      }
+      const production = await lathe.registry.models.latestVersions('raced', ['Production'])
+      expect(production).toHaveLength(1)
+      const page = await lathe.registry.versions.search({
+        filter: "name = 'raced' and version_number <= 3",
+      })
+      expect(page.items.filter((v) => v.currentStage === 'Production')).toHaveLength(1)
+    })
+
+    it('never leaves an alias on a version deleted while it moved', async () => {
+      const outcomes = await Promise.allSettled([
+        lathe.registry.aliases.set('raced', 'champion', '4'),
+        lathe.registry.versions.delete('raced', '4'),
+        lathe.registry.aliases.set('raced', 'champion', '4'),
+      ])
+      for (const o of outcomes) {
+        if (o.status === 'rejected')
+          expect((o.reason as { code: string }).code).toBe('RESOURCE_DOES_NOT_EXIST')
+      }
+      const model = await lathe.registry.models.get('raced')
+      expect(model.aliases.filter((a) => a.version === 4)).toEqual([])
+    })
   })
 }

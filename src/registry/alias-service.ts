@@ -4,7 +4,7 @@ import type { MetadataStore } from '../store/index.js'
 import { AliasMoved, moveAlias, resolveAlias } from './alias-rows.js'
 import type { RegistryDeps } from './deps.js'
 import type { ModelVersion } from './model.js'
-import { findModel, findVersion, loadVersions } from './model-reader.js'
+import { findModel, lockModel, findVersion, loadVersions } from './model-reader.js'
 import { assertPromotable } from './promotion-check.js'
 import type { RegistryTables } from './schema.js'
 import { checkAlias, checkModelName, parseVersion } from './validation.js'
@@ -47,7 +47,7 @@ export class AliasService {
     const number = parseVersion(version)
     const now = this.deps.clock.nowMs()
     await withAliasRetry(this.deps.store, async (trx) => {
-      const model = await findModel(trx, name)
+      const model = await lockModel(trx, { name })
       await findVersion(trx, model, number)
       await assertPromotable(trx, model, number, alias)
       await moveAlias(trx, { model, alias, version: number, now })
@@ -60,7 +60,7 @@ export class AliasService {
     checkAlias(alias)
     const now = this.deps.clock.nowMs()
     await withAliasRetry(this.deps.store, async (trx) => {
-      const model = await findModel(trx, name)
+      const model = await lockModel(trx, { name })
       await resolveAlias(trx, model, alias)
       await moveAlias(trx, { model, alias, version: null, now })
     })

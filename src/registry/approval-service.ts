@@ -10,7 +10,7 @@ import { withAliasRetry } from './alias-service.js'
 import { moveAlias } from './alias-rows.js'
 import { toApproval, type Approval, type ApprovalStatus } from './approval.js'
 import type { RegistryDeps } from './deps.js'
-import { findModel, findVersion, type Db, type ModelRow } from './model-reader.js'
+import { lockModel, findVersion, type Db, type ModelRow } from './model-reader.js'
 import { assertPromotable } from './promotion-check.js'
 import { recordEvents, versionSubject } from './registry-events.js'
 import type { RegistryTables } from './schema.js'
@@ -38,7 +38,7 @@ export class ApprovalService {
     checkText('reason', input.reason, true)
     const now = this.deps.clock.nowMs()
     const id = await this.deps.store.transaction<RegistryTables, number>(async (trx) => {
-      const model = await findModel(trx, input.name)
+      const model = await lockModel(trx, { name: input.name })
       await findVersion(trx, model, version)
       await assertNothingPending(trx, model, version, input.alias)
       const { id } = await trx
@@ -122,7 +122,8 @@ export class ApprovalService {
     comment: string | undefined,
     now: number,
   ) {
-    const { row, model } = await findApproval(trx, id)
+    const { row } = await findApproval(trx, id)
+    const model = await lockModel(trx, { id: row.registered_model_id })
     const actor = currentActor()
     if (actor === row.requested_by) {
       throw new PermissionDeniedError(

@@ -6,7 +6,7 @@ import type { RegistryDeps } from './deps.js'
 import { evaluateGates } from './gate-evaluation.js'
 import { checkPolicy, type EvaluationReport, type Gate, type PromotionPolicy } from './gate.js'
 import type { ModelVersion } from './model.js'
-import { findModel, findVersion } from './model-reader.js'
+import { findModel, lockModel, findVersion } from './model-reader.js'
 import type { ModelVersionService } from './model-version-service.js'
 import { latestReport, readPolicy, storeReport, toReport } from './gate-store.js'
 import { modelSubject, recordEvents } from './registry-events.js'
@@ -45,7 +45,7 @@ export class GateService {
     for (const alias of [...policy.protectedAliases, ...policy.approvalAliases]) checkAlias(alias)
     const now = this.deps.clock.nowMs()
     await this.deps.store.transaction<RegistryTables, void>(async (trx) => {
-      const model = await findModel(trx, name)
+      const model = await lockModel(trx, { name })
       const before = await readPolicy(trx, model.id)
       const row = {
         gates: JSON.stringify(policy.gates),
@@ -90,7 +90,7 @@ export class GateService {
     })
     const now = this.deps.clock.nowMs()
     return this.deps.store.transaction<RegistryTables, EvaluationReport>(async (trx) => {
-      const model = await findModel(trx, name)
+      const model = await lockModel(trx, { name })
       await findVersion(trx, model, target.version)
       return storeReport(trx, {
         model,

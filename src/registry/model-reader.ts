@@ -21,6 +21,29 @@ export async function findModel(db: Db, name: string): Promise<ModelRow> {
   return row
 }
 
+/**
+ * Finds a model for a write and locks its row, with a no-op update. Every writing transaction
+ * takes this lock before any other, so concurrent writers of one model queue instead of
+ * deadlocking (PostgreSQL), and each then reads what the one before it committed. A model renamed
+ * or deleted meanwhile no longer matches. @throws NotFoundError with MLflow's message
+ */
+export async function lockModel(
+  trx: Db,
+  model: { readonly name: string } | { readonly id: number },
+): Promise<ModelRow> {
+  const row = await trx
+    .updateTable('registered_models')
+    .set((eb) => ({ last_version: eb.ref('last_version') }))
+    .where((eb) => ('id' in model ? eb('id', '=', model.id) : eb('name', '=', model.name)))
+    .returningAll()
+    .executeTakeFirst()
+  if (!row) {
+    const name = 'name' in model ? model.name : `id ${model.id}`
+    throw new NotFoundError(`Registered Model with name=${name} not found`)
+  }
+  return row
+}
+
 /** A live (not deleted) version. @throws NotFoundError with MLflow's message */
 export async function findVersion(db: Db, model: ModelRow, version: number): Promise<VersionRow> {
   const row = await db

@@ -4,6 +4,7 @@ import type { KeyValue, ModelVersion, Page } from './model.js'
 import {
   DELETED_STAGE,
   findModel,
+  lockModel,
   findVersion,
   loadVersions,
   type Db,
@@ -57,7 +58,7 @@ export class ModelVersionService {
     const now = this.deps.clock.nowMs()
     const version = await this.deps.store.transaction<RegistryTables, number>(async (trx) =>
       insertVersion(trx, {
-        model: await findModel(trx, input.name),
+        model: await lockModel(trx, { name: input.name }),
         source: input.source,
         resolved,
         runLink: input.runLink,
@@ -261,7 +262,7 @@ export class ModelVersionService {
     const number = parseVersion(version)
     const now = this.deps.clock.nowMs()
     await this.deps.store.transaction<RegistryTables, void>(async (trx) => {
-      const model = await findModel(trx, name)
+      const model = await lockModel(trx, { name })
       await fn(trx, model, await findVersion(trx, model, number), now)
     })
   }

@@ -3,7 +3,7 @@ import { currentActor } from '../shared/actor.js'
 import { AlreadyExistsError } from '../shared/errors.js'
 import type { RegistryDeps } from './deps.js'
 import type { KeyValue, ModelVersion, Page, RegisteredModel, Stage } from './model.js'
-import { findModel, loadModels, type Db, type ModelRow } from './model-reader.js'
+import { findModel, lockModel, loadModels, type Db, type ModelRow } from './model-reader.js'
 import { modelSubject, recordEvents } from './registry-events.js'
 import {
   registeredModelSearchQuery,
@@ -194,7 +194,7 @@ export class RegisteredModelService {
   async #mutate(name: string, fn: (trx: Trx, row: ModelRow, now: number) => Promise<void>) {
     const now = this.deps.clock.nowMs()
     await this.deps.store.transaction<RegistryTables, void>(async (trx) =>
-      fn(trx, await findModel(trx, name), now),
+      fn(trx, await lockModel(trx, { name }), now),
     )
   }
 
