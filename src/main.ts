@@ -32,6 +32,12 @@ import {
   servingLineageRules,
   servingMigrations,
 } from './serving/index.js'
+import {
+  Monitoring,
+  dataReferences,
+  monitoringMigrations,
+  servingReader,
+} from './monitoring/index.js'
 
 /** Every context's migrations; each context owns its tables. */
 export const allMigrations: readonly NamedMigration[] = [
@@ -43,6 +49,7 @@ export const allMigrations: readonly NamedMigration[] = [
   ...dataMigrations,
   ...pipelineMigrations,
   ...servingMigrations,
+  ...monitoringMigrations,
 ]
 
 /** One running Lathe: its stores and its contexts' services. */
@@ -59,6 +66,7 @@ export interface Lathe {
   readonly data: Data
   readonly pipelines: Pipelines
   readonly serving: Serving
+  readonly monitoring: Monitoring
   close(): Promise<void>
 }
 
@@ -100,6 +108,13 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     registry: registryVersions(registry),
     datasets: dataDatasets(data),
   })
+  const monitoring = new Monitoring({
+    store,
+    clock,
+    events,
+    serving: servingReader(serving),
+    references: dataReferences(data),
+  })
   return {
     config,
     clock,
@@ -113,7 +128,9 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     data,
     pipelines,
     serving,
+    monitoring,
     async close() {
+      await monitoring.close()
       await pipelines.close()
       await events.stop()
       await serving.close()

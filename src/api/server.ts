@@ -13,6 +13,7 @@ import { auditRoutes } from './routes/audit.js'
 import { lineageRoutes } from './routes/lineage.js'
 import { webRoutes } from './routes/web.js'
 import { servingRoutes } from './routes/serving.js'
+import { monitoringRoutes } from './routes/monitoring.js'
 import { servingInferenceRoutes } from './routes/serving-inference.js'
 
 export interface ServerOptions {
@@ -69,6 +70,7 @@ export async function buildServer(
   registryNativeRoutes(app, lathe)
   await app.register(async (scope) => mlflowArtifactRoutes(scope, lathe))
   servingRoutes(app, lathe)
+  monitoringRoutes(app, lathe)
   await app.register(async (scope) => servingInferenceRoutes(scope, lathe))
   webRoutes(app)
   return app

@@ -1,0 +1,65 @@
+import type { Data, DatasetProfile } from '../data/index.js'
+import type { EventDispatcher } from '../events/index.js'
+import type { LoggedRequest, LogQuery, Serving } from '../serving/index.js'
+import type { Clock } from '../shared/clock.js'
+import type { MetadataStore } from '../store/index.js'
+
+/** What monitoring reads from serving, through its services (never its tables). */
+export interface ServingReader {
+  /** Log rows of one deployment, oldest first, paged by id. */
+  readLog(query: LogQuery): Promise<LoggedRequest[]>
+  /** The model and stable version of a deployment. @throws NotFoundError */
+  deployment(name: string): Promise<{ model: string; version: number }>
+}
+
+/** Reference profiles of stored dataset versions (`name:3`), through the data context. */
+export interface ReferenceProfiles {
+  /** @throws NotFoundError */
+  profile(ref: string): Promise<DatasetProfile>
+}
+
+/** A POST as webhook delivery needs it; `fetch` by default, injectable for tests. */
+export type PostJson = (
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+) => Promise<{ status: number }>
+
+/** What the monitoring services need from the outside world. */
+export interface MonitoringDeps {
+  readonly store: MetadataStore
+  readonly clock: Clock
+  readonly events: EventDispatcher
+  readonly serving: ServingReader
+  readonly references?: ReferenceProfiles | undefined
+  readonly post?: PostJson | undefined
+}
+
+/** Serving's services as monitoring reads them. */
+export function servingReader(serving: Serving): ServingReader {
+  return {
+    readLog: (query) => serving.readLog(query),
+    deployment: async (name) => {
+      const d = await serving.deployments.get(name)
+      return { model: d.model, version: d.version }
+    },
+  }
+}
+
+/** The data context's stored profiles as monitoring reads them. */
+export function dataReferences(data: Data): ReferenceProfiles {
+  return { profile: async (ref) => (await data.profiles.profile({ ref })).profile }
+}
+
+/** POSTs with `fetch`, aborting after `timeoutMs` so a slow endpoint holds nothing up. */
+export const fetchPost: PostJson = async (url, body, headers, timeoutMs) => {
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    signal: AbortSignal.timeout(timeoutMs),
+  })
+  await res.body?.cancel()
+  return { status: res.status }
+}
