@@ -2,7 +2,9 @@ import { hostname } from 'node:os'
 import { InvalidParameterError } from '../shared/errors.js'
 import type { PipelinesDeps } from './deps.js'
 import { isPipelineFile, loadPipeline } from './definition/load-pipeline.js'
-import type { ParamValue } from './definition/pipeline-spec.js'
+import { checkPipeline } from './definition/check-pipeline.js'
+import { PipelineBuilder } from './definition/pipeline-builder.js'
+import type { ParamValue, Params, PipelineSpec } from './definition/pipeline-spec.js'
 import { PipelineWorker, type WorkerOptions } from './distributed/pipeline-worker.js'
 import type { StepQueue } from './distributed/step-queue.js'
 import { PipelineCatalog } from './pipeline-catalog.js'
@@ -37,6 +39,9 @@ export interface StartedRun {
   readonly done: Promise<RunDetail>
 }
 
+/** The source recorded for pipelines defined in code. */
+const INLINE = 'inline:'
+
 /** The durable subscriber that feeds event triggers; keep the name stable. */
 const TRIGGER_SUBSCRIBER = 'pipelines-triggers'
 
@@ -50,6 +55,8 @@ export class Pipelines {
   readonly #loader: RunLoader
   readonly #localWorker = `local:${hostname()}:${process.pid}`
   readonly #inFlight = new Set<Promise<unknown>>()
+  /** Local runs of this process, to stop their steps at once on cancel. */
+  readonly #cancellers = new Map<string, AbortController>()
   #queue: Promise<StepQueue> | undefined
   #ticker: NodeJS.Timeout | undefined
 
@@ -72,21 +79,21 @@ export class Pipelines {
   }
 
   /**
-   * Starts a run of a pipeline file (registering it) or of a registered pipeline by name.
+   * Starts a run of a pipeline file (registering it), of a registered pipeline by name, or of a
+   * pipeline defined in code (run in this process only: workers load pipelines from files).
    * @throws NotFoundError, InvalidParameterError for a bad file, pipeline or parameter
    */
-  async run(target: string, options: RunOptions = {}): Promise<StartedRun> {
-    const { spec, source } = isPipelineFile(target)
-      ? await this.catalog
-          .register(target)
-          .then(({ spec, pipeline }) => ({ spec, source: pipeline.source }))
-      : await this.catalog
-          .get(target)
-          .then(async (p) => ({ spec: await loadPipeline(p.source), source: p.source }))
-    return this.#start(
-      { spec, source, executor: options.executor ?? 'local', ...options },
-      options.concurrency,
-    )
+  async run(
+    target: string | PipelineBuilder<Params> | PipelineSpec,
+    options: RunOptions = {},
+  ): Promise<StartedRun> {
+    const executor = options.executor ?? 'local'
+    const { spec, source } = await this.#resolve(target)
+    if (source.startsWith(INLINE) && executor !== 'local')
+      throw new InvalidParameterError(
+        `Pipeline '${spec.name}' is defined in code; workers run pipelines from files: pass its file path`,
+      )
+    return this.#start({ ...options, spec, source, executor }, options.concurrency)
   }
 
   /** Reruns a run from its record (same parameters and seed, no cache) and compares the outputs. */
@@ -128,8 +135,9 @@ export class Pipelines {
   }
 
   /** @throws NotFoundError, InvalidStateError when the run is over */
-  cancel(runId: string): Promise<void> {
-    return cancelRun(this.#executor, runId)
+  async cancel(runId: string): Promise<void> {
+    await cancelRun(this.#executor, runId)
+    this.#cancellers.get(runId)?.abort()
   }
 
   /** A worker pulling steps of distributed runs; `start()` it. @throws InvalidStateError without PostgreSQL */
@@ -169,13 +177,31 @@ export class Pipelines {
     if (queue) await (await queue).close()
   }
 
+  async #resolve(
+    target: string | PipelineBuilder<Params> | PipelineSpec,
+  ): Promise<{ spec: PipelineSpec; source: string }> {
+    if (typeof target !== 'string') {
+      const spec = target instanceof PipelineBuilder ? target.spec : checkPipeline(target)
+      return { spec, source: `${INLINE}${spec.name}` }
+    }
+    if (isPipelineFile(target)) {
+      const { spec, pipeline } = await this.catalog.register(target)
+      return { spec, source: pipeline.source }
+    }
+    const registered = await this.catalog.get(target)
+    return { spec: await loadPipeline(registered.source), source: registered.source }
+  }
+
   async #start(input: StartRun, concurrency = 4): Promise<StartedRun> {
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new InvalidParameterError(
         `concurrency must be a whole number of at least 1, got ${concurrency}`,
       )
     if (input.executor === 'distributed') await this.#openQueue()
-    const { run, ready } = await startRun(this.#executor, input, this.#dispatch(input.executor))
+    const started = await startRun(this.#executor, input, this.#dispatch(input.executor))
+    const cancelled = new AbortController()
+    const run = { ...started.run, signal: cancelled.signal }
+    const { ready } = started
     this.#loader.remember(run)
     const done =
       input.executor === 'local'
@@ -185,7 +211,13 @@ export class Pipelines {
           }).then(() => this.status(run.runId))
         : this.#whenOver(run.runId)
     this.#inFlight.add(done)
-    void done.catch(() => undefined).finally(() => this.#inFlight.delete(done))
+    this.#cancellers.set(run.runId, cancelled)
+    void done
+      .catch(() => undefined)
+      .finally(() => {
+        this.#inFlight.delete(done)
+        this.#cancellers.delete(run.runId)
+      })
     return { runId: run.runId, done }
   }
 

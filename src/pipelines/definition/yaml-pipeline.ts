@@ -45,7 +45,8 @@ const Pipeline = z.strictObject({
 
 /** Turns a zod failure into one sentence naming where in the file it is. */
 function fail(where: string, schema: z.ZodObject, error: z.ZodError): never {
-  const issue = error.issues[0]!
+  // Unknown keys first: a misspelt key also shows up as the required key it was meant to be.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0]!
   const field = issue.path.length > 0 ? `'${issue.path.join('.')}'` : ''
   if (issue.code === 'unrecognized_keys') {
     const allowed = Object.keys(schema.shape).join(', ')
@@ -53,7 +54,8 @@ function fail(where: string, schema: z.ZodObject, error: z.ZodError): never {
       `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')} (allowed: ${allowed})`,
     )
   }
-  throw new InvalidParameterError(`${where}: ${field} ${issue.message}`.replace(':  ', ': '))
+  const message = issue.message.endsWith('received undefined') ? 'is required' : issue.message
+  throw new InvalidParameterError(`${where}: ${field} ${message}`.replace(':  ', ': '))
 }
 
 /** Files named by the step (script paths in its command, file paths in `with`), for its code hash. */
@@ -113,6 +115,14 @@ function stepSpec(name: string, raw: unknown, baseDir: string): StepSpec {
           outputs: step.outputs,
         }
       : absolutePaths(step.with ?? {}, baseDir)
+  if (step.with && builtin.config instanceof z.ZodObject) {
+    const allowed = Object.keys(builtin.config.shape)
+    const unknown = Object.keys(step.with).filter((k) => !allowed.includes(k))
+    if (unknown.length > 0)
+      throw new InvalidParameterError(
+        `${where} (${kind}): unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'with.${k}'`).join(', ')} (allowed: ${allowed.join(', ')})`,
+      )
+  }
   if (step.uses !== undefined && (step.env || step.inputs || step.outputs))
     throw new InvalidParameterError(
       `${where}: env, inputs and outputs go with 'run'; a 'uses' step takes 'with'`,

@@ -88,6 +88,8 @@ export async function executeStep(
   const holder = { claim }
   const controller = new AbortController()
   const stop = heartbeat(deps, holder, controller)
+  const cancel = () => controller.abort(new Error('the run was cancelled'))
+  run.signal?.addEventListener('abort', cancel, { once: true })
   try {
     const step = run.spec?.steps.find((s) => s.name === claim.step)
     if (!step) {
@@ -125,6 +127,7 @@ export async function executeStep(
       dispatch,
     })
   } finally {
+    run.signal?.removeEventListener('abort', cancel)
     stop()
   }
 }

@@ -45,7 +45,8 @@ export async function reproRecord(
   seed: number,
   params: Params,
 ): Promise<ReproRecord> {
-  const dir = dirname(source)
+  // A pipeline defined in code (`inline:<name>`) belongs to the working directory's repository.
+  const dir = source.startsWith('inline:') ? process.cwd() : dirname(source)
   const commit = await git(dir, ['rev-parse', 'HEAD'])
   const status =
     commit === undefined

@@ -17,6 +17,11 @@ export interface RunContext {
   readonly plan: readonly PlannedStep[]
   /** The loaded code; undefined when its file no longer loads (its steps then fail). */
   readonly spec: PipelineSpec | undefined
+  /**
+   * Aborted when the run is cancelled from this process, so its steps stop at once; other
+   * processes notice at their next heartbeat.
+   */
+  readonly signal?: AbortSignal | undefined
 }
 
 /** What executing steps needs from the outside world. */
