@@ -11,6 +11,9 @@ import { registerLineageCommand } from './commands/lineage.js'
 import { registerDataCommands } from './commands/data.js'
 import { registerContractCommands } from './commands/contracts.js'
 import { registerModelCommands } from './commands/models.js'
+import { registerDeployCommands } from './commands/deploy.js'
+import { registerServeCommand } from './commands/serve.js'
+import { registerPredictCommand } from './commands/predict.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -31,6 +34,9 @@ export function buildProgram(): Command {
   registerDataCommands(program)
   registerContractCommands(program)
   registerModelCommands(program)
+  registerDeployCommands(program)
+  registerServeCommand(program)
+  registerPredictCommand(program)
   return program
 }
 

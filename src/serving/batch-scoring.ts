@@ -18,6 +18,7 @@ import {
   type TableFormat,
 } from './duck-files.js'
 import type { LoadedModel } from './loaded-model.js'
+import type { ModelOutputs } from './prediction-output.js'
 import type { ModelCache } from './model-cache.js'
 import { columnsTable } from './raw-table.js'
 import type { ServingTables } from './schema.js'
@@ -58,6 +59,33 @@ async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
   return hash.digest('hex')
+}
+
+/**
+ * Scores one chunk of raw DuckDB columns; a bad value's row is reported as a row of the file.
+ * @throws InvalidParameterError naming the column and row
+ */
+async function scoreChunk(
+  loaded: LoadedModel,
+  names: readonly string[],
+  columns: readonly DuckDBValue[][],
+  policy: ValidationPolicy,
+  offset: number,
+): Promise<ModelOutputs> {
+  const table = columnsTable(
+    Object.fromEntries(names.map((name, i) => [name, columns[i]!.map(plainValue)])),
+    'input',
+  )
+  try {
+    return await loaded.predict(table, policy)
+  } catch (err) {
+    if (!(err instanceof InvalidParameterError)) throw err
+    const message = err.message.replace(
+      /, row (\d+):/,
+      (_m, row: string) => `, row ${Number(row) + offset}:`,
+    )
+    throw new InvalidParameterError(message, { cause: err })
+  }
 }
 
 /**
@@ -136,40 +164,23 @@ export class BatchScoring {
   }
 
   async #stream(duck: Duck, input: ScoreFile, loaded: LoadedModel, from: string): Promise<number> {
-    const policy = {
-      ...DEFAULT_CONFIG.validation,
-      ...input.validation,
-      maxRows: Number.MAX_SAFE_INTEGER,
-    }
+    const policy = { ...DEFAULT_CONFIG.validation, ...input.validation, maxRows: Infinity }
     const chunkRows = input.chunkRows ?? 10_000
     const sink = await openDuck()
     try {
-      const total = Number(
-        (await duck.connection.runAndReadAll(`SELECT count(*) AS n FROM ${from}`)).getRows()[0]![0],
-      )
+      const count = await duck.connection.runAndReadAll(`SELECT count(*) AS n FROM ${from}`)
+      const total = Number(count.getRows()[0]![0])
       const result = await duck.connection.stream(`SELECT * FROM ${from}`)
       const names = result.columnNames()
       const writer = new ScoredWriter(sink.connection, names, result.columnTypes())
-      let done = 0
       let pending: DuckDBValue[][] = names.map(() => [])
+      let done = 0
       const flush = async () => {
-        const count = pending[0]?.length ?? 0
-        if (count === 0) return
-        const table = columnsTable(
-          Object.fromEntries(names.map((n, i) => [n, pending[i]!.map(plainValue)])),
-          'input',
-        )
-        const rowsBefore = done
-        const outputs = await loaded.predict(table, policy).catch((err: unknown) => {
-          if (err instanceof InvalidParameterError)
-            throw new InvalidParameterError(
-              `Rows ${rowsBefore + 1}-${rowsBefore + count}: ${err.message}`,
-              { cause: err },
-            )
-          throw err
-        })
-        await writer.append(pending, outputs, count)
-        done += count
+        const rows = pending[0]?.length ?? 0
+        if (rows === 0) return
+        const outputs = await scoreChunk(loaded, names, pending, policy, done)
+        await writer.append(pending, outputs, rows)
+        done += rows
         pending = names.map(() => [])
         input.onProgress?.(done, total)
       }

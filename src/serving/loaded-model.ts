@@ -104,7 +104,7 @@ export async function loadModel(
     outputNames: outputNamesOf(signature, onnx),
     inputExample: pkg.inputExample,
     inFlight: 0,
-    predict(table, policy) {
+    async predict(table, policy) {
       if (!inputs)
         throw new ModelError(version, `Model version ${version} does not match its signature`)
       return run(loaded, inputs.feeds(table, policy))
