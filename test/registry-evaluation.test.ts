@@ -30,9 +30,9 @@ const PREDICTIONS: Record<number, Predictions> = {
 }
 
 const evaluator: Evaluator = {
-  async predict(version, dataset, columns) {
+  async predict(version, { dataset, target, columns }) {
     if (dataset !== 'holdout') throw new NotFoundError(`No dataset named ${dataset}`)
-    expect(columns).toEqual(['sex'])
+    expect({ target, columns }).toEqual({ target: 'churned', columns: ['sex'] })
     return PREDICTIONS[version.version]!
   },
   async checkSignature() {
@@ -79,7 +79,10 @@ for (const backend of testBackends) {
     })
 
     it('passes the first champion, which has nothing to be worse than', async () => {
-      const report = await registry.gates.evaluate('scored', '1', { dataset: 'holdout' })
+      const report = await registry.gates.evaluate('scored', '1', {
+        dataset: 'holdout',
+        target: 'churned',
+      })
       expect(report.results.map(outcome)).toEqual([
         ['baseline:accuracy@holdout', true, 1, null],
         ['fairness:demographic_parity_difference(sex)', true, 0, 0.6],
@@ -95,15 +98,19 @@ for (const backend of testBackends) {
       await registry.gates.setPolicy('scored', {
         gates: GATES.filter((g) => g.kind !== 'calibration'),
       })
-      expect((await registry.gates.evaluate('scored', '1', { dataset: 'holdout' })).passed).toBe(
-        true,
-      )
+      expect(
+        (await registry.gates.evaluate('scored', '1', { dataset: 'holdout', target: 'churned' }))
+          .passed,
+      ).toBe(true)
       await registry.aliases.set('scored', 'champion', '1')
       await registry.gates.setPolicy('scored', { gates: GATES })
     })
 
     it('measures a candidate against the champion, per group, and for calibration', async () => {
-      const report = await registry.gates.evaluate('scored', '2', { dataset: 'holdout' })
+      const report = await registry.gates.evaluate('scored', '2', {
+        dataset: 'holdout',
+        target: 'churned',
+      })
       const results = report.results.map(outcome)
       expect(results.slice(0, 3)).toEqual([
         ['baseline:accuracy@holdout', false, 0.75, 0.9],
@@ -134,14 +141,14 @@ for (const backend of testBackends) {
 
     it('reaches the caller for an unknown dataset, storing no report', async () => {
       const before = await registry.gates.reports('scored', '2')
-      await expect(registry.gates.evaluate('scored', '2', { dataset: 'nope' })).rejects.toThrow(
-        'No dataset named nope',
-      )
+      await expect(
+        registry.gates.evaluate('scored', '2', { dataset: 'nope', target: 'churned' }),
+      ).rejects.toThrow('No dataset named nope')
       expect(await registry.gates.reports('scored', '2')).toEqual(before)
     })
 
     it('fails dataset gates without a dataset, saying how to give one', async () => {
-      const report = await registry.gates.evaluate('scored', '2')
+      const report = await registry.gates.evaluate('scored', '2', { target: 'churned' })
       expect(report.results[1]).toMatchObject({
         passed: false,
         detail: "needs an evaluation dataset: pass --data or set the gate's dataset",

@@ -20,6 +20,16 @@ export interface CheckOutcome {
   readonly detail: string
 }
 
+/** What to score: a stored dataset, its label column, and the extra columns to return. */
+export interface PredictRequest {
+  /** The evaluation dataset, as the data context names it (`name`, `name:3`, `name@golden`). */
+  readonly dataset: string
+  /** The column holding the true labels; the evaluator's default when not given. */
+  readonly target?: string | undefined
+  /** Columns to return alongside (sensitive attributes for fairness gates). */
+  readonly columns: readonly string[]
+}
+
 /**
  * Runs model versions: the seam between the registry's gates and inference. The composition root
  * implements it with the models context (ONNX runtime, signatures, input examples) and the data
@@ -27,10 +37,10 @@ export interface CheckOutcome {
  */
 export interface Evaluator {
   /**
-   * Scores `version` on the evaluation dataset named `dataset`, returning the `columns` asked for.
+   * Scores `version` on an evaluation dataset, with its labels and the columns asked for.
    * @throws NotFoundError when the dataset does not exist, InvalidParameterError when a column is missing
    */
-  predict(version: ModelVersion, dataset: string, columns: readonly string[]): Promise<Predictions>
+  predict(version: ModelVersion, request: PredictRequest): Promise<Predictions>
   /** Checks that the model's inputs and outputs match its declared signature. */
   checkSignature(version: ModelVersion): Promise<CheckOutcome>
   /** Runs the model's stored input example through it. */

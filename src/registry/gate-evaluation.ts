@@ -23,6 +23,8 @@ export interface GateContext {
   readonly run: Run | undefined
   /** The evaluation dataset given (`--data`), for gates that do not name their own. */
   readonly dataset: string | undefined
+  /** The label column of evaluation datasets (`--target`), when not the evaluator's default. */
+  readonly target: string | undefined
   readonly evaluator: Evaluator | undefined
   /** The version an alias points at now, for baseline gates. */
   readonly holderOf: (alias: string) => Promise<ModelVersion | undefined>
@@ -63,7 +65,7 @@ export async function evaluateGates(
     const key = `${version.version}@${dataset}`
     let found = predictions.get(key)
     if (!found) {
-      found = ctx.evaluator!.predict(version, dataset, columns)
+      found = ctx.evaluator!.predict(version, { dataset, target: ctx.target, columns })
       predictions.set(key, found)
     }
     return found

@@ -77,7 +77,7 @@ export class GateService {
   async evaluate(
     name: string,
     version: string | number,
-    input: { dataset?: string | undefined } = {},
+    input: { dataset?: string | undefined; target?: string | undefined } = {},
   ): Promise<EvaluationReport> {
     const target = await this.versions.get(name, version)
     const policy = await this.getPolicy(name)
@@ -85,6 +85,7 @@ export class GateService {
       version: target,
       run: await this.#runOf(target),
       dataset: input.dataset,
+      target: input.target,
       evaluator: this.deps.evaluator,
       holderOf: (alias) => this.#holderOf(name, alias),
     })

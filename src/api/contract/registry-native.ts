@@ -74,7 +74,7 @@ export const ModelParams = z.object({ name: z.string().min(1, 'name must not be 
 export const VersionParams = ModelParams.extend({
   version: z.string().regex(/^\d{1,15}$/, 'version must be an integer'),
 })
-export const Evaluate = z.object({ dataset: Text.optional() })
+export const Evaluate = z.object({ dataset: Text.optional(), target: Text.optional() })
 export const RequestApproval = z.object({
   alias: z.string({ error: 'alias is required' }).min(1, 'alias must not be empty'),
   reason: z.string({ error: 'reason is required' }).min(1, 'reason must not be empty'),

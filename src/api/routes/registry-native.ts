@@ -131,7 +131,7 @@ export function registryNativeRoutes(app: FastifyInstance, { registry }: Lathe):
     `${VERSION}/evaluate`,
     { params: C.VersionParams, input: C.Evaluate },
     async (p, b) => ({
-      report: reportJson(await gates.evaluate(p.name, p.version, { dataset: b.dataset })),
+      report: reportJson(await gates.evaluate(p.name, p.version, b)),
     }),
   )
   route(app, 'GET', `${VERSION}/reports`, version, async (p) => ({

@@ -144,10 +144,7 @@ function registerGates(models: Command): void {
   models
     .command('gates <name>')
     .description('show the gates of a model, or replace them from a JSON file (--set)')
-    .option(
-      '--set <file>',
-      'a JSON file: {"gates": [...], "protected_aliases": [...], "approval_aliases": [...]}',
-    )
+    .option('--set <file>', 'a JSON file: {"gates": [...], "protected_aliases": [...]}')
     .option('--json', 'print JSON')
     .action(async (name: string, options: { set?: string } & JsonOption, command: Command) =>
       withLathe(command, async ({ registry }) => {
@@ -177,16 +174,18 @@ function registerEvaluate(models: Command): void {
       'run the model’s gates on a version and store the report (exit code 1 if any fails)',
     )
     .option('--data <dataset>', 'the evaluation dataset for gates that do not name one')
+    .option('--target <column>', 'the label column of the evaluation dataset')
     .option('--json', 'print JSON')
     .action(
       async (
         name: string,
         version: string,
-        options: { data?: string } & JsonOption,
+        options: { data?: string; target?: string } & JsonOption,
         command: Command,
       ) =>
         withLathe(command, async ({ registry }) => {
-          const report = await registry.gates.evaluate(name, version, { dataset: options.data })
+          const { data: dataset, target } = options
+          const report = await registry.gates.evaluate(name, version, { dataset, target })
           if (options.json) console.log(JSON.stringify(report, null, 2))
           else printReport(report)
           if (!report.passed) process.exitCode = 1
