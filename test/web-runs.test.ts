@@ -93,11 +93,13 @@ describe('dashboard: experiments and runs', () => {
     await browser?.close()
     await server?.close()
   })
-  beforeEach(async ({ onTestFailed, task }) => {
+  beforeEach(async () => {
     watched = await browser.newPage()
-    onTestFailed(() => watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`))
   })
-  afterEach(async () => {
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') {
+      await watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`)
+    }
     const errors = watched.errors()
     await watched.page.close()
     expect(errors).toEqual([])

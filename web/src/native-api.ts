@@ -1,39 +1,22 @@
+import type {
+  AuditEntryBody,
+  AuditPageBody,
+  AuditVerificationBody,
+} from '../../src/api/contract/audit'
+import type { LineageGraphBody, LineageQuery } from '../../src/api/contract/lineage'
 import { call } from './api'
 
 /*
- * Lathe's native routes (/api/v1): lineage and the audit log. Types mirror
- * src/api/contract/lineage.ts and audit.ts.
+ * Lathe's native routes (/api/v1): lineage and the audit log, typed by the server's own zod
+ * contract (type-only imports: no server code reaches the bundle).
  */
 
-export interface NodeRef {
-  readonly kind: string
-  readonly id: string
-}
+export type LineageGraph = LineageGraphBody
+export type LineageNode = LineageGraphBody['nodes'][number]
+export type NodeRef = LineageGraphBody['root']
+export type LineageEdge = LineageGraphBody['edges'][number]
 
-export interface LineageNode extends NodeRef {
-  readonly label: string
-  readonly attributes: Record<string, unknown>
-  readonly created_at: number
-  /** Steps from the root: negative upstream, positive downstream. */
-  readonly distance: number
-}
-
-export interface LineageEdge {
-  readonly from: NodeRef
-  readonly relation: string
-  readonly to: NodeRef
-  readonly attributes: Record<string, unknown>
-  readonly created_at: number
-}
-
-export interface LineageGraph {
-  readonly root: NodeRef
-  readonly nodes: readonly LineageNode[]
-  readonly edges: readonly LineageEdge[]
-  readonly truncated: boolean
-}
-
-export type Direction = 'up' | 'down' | 'both'
+export type Direction = LineageQuery['direction']
 
 /** The graph around one object, `depth` steps up, down or both. */
 export function lineageGraph(
@@ -46,22 +29,8 @@ export function lineageGraph(
   return call(`/api/v1/lineage/${encodeURIComponent(root.kind)}/${id}?${query}`, { signal })
 }
 
-export interface AuditEntry {
-  readonly seq: number
-  readonly type: string
-  readonly subject: string
-  readonly actor: string | null
-  readonly at: number
-  readonly before: Record<string, unknown> | null
-  readonly after: Record<string, unknown> | null
-  readonly payload: Record<string, unknown>
-  readonly hash: string
-}
-
-export interface AuditPage {
-  readonly entries: readonly AuditEntry[]
-  readonly next_page?: { readonly before: number } | { readonly after: number }
-}
+export type AuditEntry = AuditEntryBody
+export type AuditPage = AuditPageBody
 
 export interface AuditFilter {
   readonly user?: string
@@ -81,12 +50,7 @@ export function auditEntries(filter: AuditFilter, signal?: AbortSignal): Promise
   return call(`/api/v1/audit?${query}`, { signal })
 }
 
-export interface AuditVerification {
-  readonly valid: boolean
-  readonly entries: number
-  readonly problem_count: number
-  readonly problems: readonly { readonly seq?: number; readonly message: string }[]
-}
+export type AuditVerification = AuditVerificationBody
 
 /** Re-hashes the whole chain on the server. */
 export function verifyAudit(signal?: AbortSignal): Promise<AuditVerification> {

@@ -109,7 +109,6 @@ function BodyRow({
     <div
       role="row"
       aria-rowindex={index + 2}
-      aria-selected={isSelected}
       class={isSelected ? 'vt-row is-selected' : 'vt-row'}
       style={{ gridTemplateColumns: template, transform: `translateY(${index * ROW_HEIGHT_PX}px)` }}
     >
