@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signBody, SIGNATURE_HEADER } from '../src/monitoring/index.js'
+import { registerMonitorCommands } from '../src/cli/commands/monitor.js'
 import { testBackends } from './support/backends.js'
+import { runCli } from './support/cli.js'
 import {
   classifierFiles,
   invoke,
@@ -194,6 +196,39 @@ for (const backend of testBackends) {
       const bodies = posts.map((p) => JSON.parse(p.body) as { type: string })
       expect(bodies.map((b) => b.type)).toEqual(['alert.fired', 'alert.resolved'])
       for (const p of posts) expect(p.headers[SIGNATURE_HEADER]).toBe(signBody(p.body, 's3cret'))
+    })
+
+    it('answers status over HTTP and the CLI, and refuses bad input with 400/404', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/monitors/status/churn' })
+      expect(res.statusCode, res.body).toBe(200)
+      const body = res.json() as { monitors: { kind: string; latest: { metric: string }[] }[] }
+      expect(body.monitors.map((m) => m.kind).sort()).toEqual([
+        'drift',
+        'operational',
+        'operational',
+        'performance',
+      ])
+      const performance = body.monitors.find((m) => m.kind === 'performance')!
+      expect(performance.latest.map((r) => r.metric)).toContain('accuracy')
+      const cli = await runCli(t.lathe.config, registerMonitorCommands, [
+        'monitor',
+        'status',
+        'churn',
+      ])
+      expect(cli.exitCode).toBe(0)
+      expect(cli.out).toContain('accuracy')
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/monitors',
+        payload: { deployment: 'churn', kind: 'vibes', window_seconds: 60 },
+      })
+      expect(bad.statusCode).toBe(400)
+      const unknown = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/feedback',
+        payload: { deployment: 'nope', items: [{ request_id: 'a', label: 1 }] },
+      })
+      expect(unknown.statusCode).toBe(404)
     })
   })
 }

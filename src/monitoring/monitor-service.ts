@@ -163,6 +163,18 @@ export class MonitorService {
     }))
   }
 
+  /** Each monitor of a deployment with the points of its latest window (empty before a run). */
+  async status(deployment: string): Promise<{ monitor: Monitor; latest: MonitorResult[] }[]> {
+    const out = []
+    for (const monitor of await this.list(deployment)) {
+      const end = await this.lastWindowEnd(monitor.id)
+      const latest =
+        end === undefined ? [] : await this.results(monitor.id, { fromMs: end - 1, toMs: end })
+      out.push({ monitor, latest })
+    }
+    return out
+  }
+
   /** The end of the latest window run, if any (where the scheduler resumes). */
   async lastWindowEnd(id: string): Promise<number | undefined> {
     const row = await this.#db

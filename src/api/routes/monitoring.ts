@@ -88,6 +88,9 @@ function route<P extends z.ZodType, B extends z.ZodType>(
 export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
   const { monitors, feedback, alerts } = lathe.monitoring
   const base = '/api/v1/monitors'
+  // Windows close on their own in a running server; tests drive `scheduler.tick()` instead.
+  app.addHook('onReady', async () => lathe.monitoring.scheduler.start(30_000))
+  app.addHook('onClose', async () => lathe.monitoring.scheduler.stop())
   route(
     app,
     'POST',
@@ -153,7 +156,10 @@ export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
     { params: C.DeploymentParams, input: C.NoInput },
     async (p) => ({
       deployment: p.deployment,
-      monitors: await statusOf(lathe, p.deployment),
+      monitors: (await monitors.status(p.deployment)).map((s) => ({
+        ...monitorJson(s.monitor),
+        latest: s.latest.map(resultJson),
+      })),
     }),
   )
   route(app, 'GET', '/api/v1/alerts', { params: C.NoParams, input: C.NoInput }, async () => ({
@@ -167,17 +173,4 @@ export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
       last_window_end: s.lastWindowEndMs,
     })),
   }))
-}
-
-/** Each monitor of a deployment with the points of its latest window. */
-async function statusOf(lathe: Lathe, deployment: string) {
-  const { monitors } = lathe.monitoring
-  const out = []
-  for (const m of await monitors.list(deployment)) {
-    const end = await monitors.lastWindowEnd(m.id)
-    const latest =
-      end === undefined ? [] : await monitors.results(m.id, { fromMs: end - 1, toMs: end })
-    out.push({ ...monitorJson(m), latest: latest.map(resultJson) })
-  }
-  return out
 }
