@@ -11,6 +11,7 @@ import { registerLineageCommand } from './commands/lineage.js'
 import { registerDataCommands } from './commands/data.js'
 import { registerContractCommands } from './commands/contracts.js'
 import { registerModelCommands } from './commands/models.js'
+import { registerMonitorCommands } from './commands/monitor.js'
 import { registerDeployCommands } from './commands/deploy.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerPredictCommand } from './commands/predict.js'
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerDataCommands(program)
   registerContractCommands(program)
   registerModelCommands(program)
+  registerMonitorCommands(program)
   registerDeployCommands(program)
   registerServeCommand(program)
   registerPredictCommand(program)
