@@ -108,7 +108,7 @@ for (const backend of testBackends) {
               {
                 name: 'churn',
                 digest: 'd1',
-                sourceType: 'local',
+                source_type: 'local',
                 source: 'churn.csv',
                 context: 'training',
               },
@@ -179,11 +179,11 @@ for (const backend of testBackends) {
         [
           'registered_model.gates_set',
           'registered_model:audited',
-          { gates: [], protectedAliases: ['champion'], approvalAliases: [] },
+          { gates: [], protected_aliases: ['champion'], approval_aliases: [] },
           {
             gates: [{ kind: 'metric', metric: 'auc', op: '>=', threshold: 0.8 }],
-            protectedAliases: ['champion'],
-            approvalAliases: [],
+            protected_aliases: ['champion'],
+            approval_aliases: [],
           },
         ],
         [

@@ -63,7 +63,7 @@ export class GateService {
         {
           type: 'registered_model.gates_set',
           subject: modelSubject(name),
-          payload: { name, before: { ...before }, after: { ...policy } },
+          payload: { name, before: policyPayload(before), after: policyPayload(policy) },
         },
       ])
     })
@@ -156,5 +156,14 @@ export class GateService {
       if (err instanceof NotFoundError) return undefined
       throw err
     }
+  }
+}
+
+/** A policy as an event records it (snake_case, as every payload is). */
+function policyPayload(policy: PromotionPolicy): Record<string, unknown> {
+  return {
+    gates: policy.gates,
+    protected_aliases: policy.protectedAliases,
+    approval_aliases: policy.approvalAliases,
   }
 }

@@ -51,6 +51,7 @@ export async function resolveSource(
   let location: string
   let runId = input.runId || undefined
   let modelId = input.modelId || undefined
+  let run: Run | undefined
   if (source.startsWith('mlflow-artifacts:')) {
     location = inStore(source, source)
   } else if (source.startsWith('runs:/')) {
@@ -60,7 +61,7 @@ export async function resolveSource(
     if (runId && runId !== sourceRun)
       refuse(source, `it names run ${sourceRun} but run_id is ${runId}`)
     runId = sourceRun
-    const run = await tracking.getRun(sourceRun)
+    run = await tracking.getRun(sourceRun)
     location = inStore(source, `${run.info.artifactUri.replace(/\/+$/, '')}/${match[2] ?? ''}`)
   } else if (source.startsWith('models:/')) {
     const resolved = await modelsUri(tracking, lookup, source, modelId)
@@ -70,7 +71,7 @@ export async function resolveSource(
   } else {
     refuse(source, `it is outside the artifact store; ${ALLOWED}`)
   }
-  const lineage = await runLineage(tracking, runId, modelId, input.runLink)
+  const lineage = await runLineage(tracking, { runId, modelId, runLink: input.runLink, run })
   return { storageLocation: location, lineage }
 }
 
@@ -99,15 +100,20 @@ async function modelsUri(
 /** The run's dataset inputs and code commit; a run on another server (run_link) has none here. */
 async function runLineage(
   tracking: TrackingReader,
-  runId: string | undefined,
-  modelId: string | undefined,
-  runLink: string | undefined,
+  input: {
+    runId: string | undefined
+    modelId: string | undefined
+    runLink: string | undefined
+    /** The run, when the source already fetched it. */
+    run: Run | undefined
+  },
 ): Promise<Lineage> {
+  const { runId, modelId, runLink } = input
   const none = { runId, modelId, gitCommit: undefined, datasets: [] }
   if (!runId) return none
   let run: Run
   try {
-    run = await tracking.getRun(runId)
+    run = input.run ?? (await tracking.getRun(runId))
   } catch (err) {
     if (err instanceof NotFoundError && runLink) return none
     throw err

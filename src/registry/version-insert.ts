@@ -86,7 +86,13 @@ function createdPayload(input: NewVersion, version: number): Record<string, unkn
     model_id: lineage.modelId ?? null,
     run_link: input.runLink || null,
     git_commit: lineage.gitCommit ?? null,
-    datasets: lineage.datasets,
+    datasets: lineage.datasets.map((d) => ({
+      name: d.name,
+      digest: d.digest,
+      source_type: d.sourceType,
+      source: d.source,
+      context: d.context ?? null,
+    })),
     description: input.description ?? null,
     tags: input.tags,
   }
