@@ -230,5 +230,31 @@ for (const backend of testBackends) {
       })
       expect(unknown.statusCode).toBe(404)
     })
+
+    it('runs closed windows on a scheduler tick, and a failing monitor does not stop the others', async () => {
+      const monitoring = t.lathe.monitoring
+      const broken = await monitoring.monitors.create({
+        deployment: 'churn',
+        kind: 'drift',
+        windowMs: 60_000,
+        spec: { reference: 'no-such-dataset:1' },
+      })
+      const m = await monitoring.monitors.create({
+        deployment: 'churn',
+        kind: 'operational',
+        windowMs: 60_000,
+      })
+      t.clock.advance(180_000)
+      await monitoring.scheduler.tick()
+      const ends = (await monitoring.monitors.results(m.id, { metric: 'requests' })).map(
+        (r) => r.windowEndMs,
+      )
+      expect(ends.length).toBeGreaterThanOrEqual(2)
+      expect(ends.every((e) => e % 60_000 === 0 && e <= t.clock.now)).toBe(true)
+      expect(monitoring.scheduler.errors.get(broken.id)).toMatch(/no-such-dataset/)
+      await monitoring.scheduler.tick() // nothing new has closed: no window runs twice
+      const again = await monitoring.monitors.results(m.id, { metric: 'requests' })
+      expect(again.map((r) => r.windowEndMs)).toEqual(ends)
+    })
   })
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { appendEvents } from '../events/index.js'
 import type { LoggedRequest } from '../serving/index.js'
 import { currentActor } from '../shared/actor.js'
@@ -43,6 +43,34 @@ function problem(item: FeedbackItem): string | undefined {
   return undefined
 }
 
+/** Splits a call's items into valid ones (first per id), repeats within the call, and refusals. */
+function sortItems(items: readonly FeedbackItem[]) {
+  const rejected: FeedbackReport['rejected'] = []
+  const valid = new Map<string, FeedbackItem>()
+  const duplicates: string[] = []
+  for (const item of items) {
+    const why = problem(item)
+    if (why) rejected.push({ requestId: String(item.requestId ?? ''), reason: why })
+    else if (valid.has(item.requestId)) duplicates.push(item.requestId)
+    else valid.set(item.requestId, item)
+  }
+  return { valid, duplicates, rejected }
+}
+
+/** Which of `ids` already have feedback. */
+async function knownIds(trx: Transaction<MonitoringTables>, ids: string[]): Promise<Set<string>> {
+  const known = new Set<string>()
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('feedback')
+      .select('request_id')
+      .where('request_id', 'in', ids.slice(i, i + 500))
+      .execute()
+    for (const r of rows) known.add(r.request_id)
+  }
+  return known
+}
+
 /**
  * Ground truth that arrives after the prediction. Feedback is keyed by request id and stored as it
  * comes, whether or not the request has reached the log yet (logging is asynchronous and sampled),
@@ -63,53 +91,42 @@ export class FeedbackService {
       )
     }
     await this.deps.serving.deployment(deployment)
-    const rejected: FeedbackReport['rejected'] = []
-    const valid = new Map<string, FeedbackItem>()
-    const duplicates: string[] = []
-    for (const item of items) {
-      const why = problem(item)
-      if (why) rejected.push({ requestId: String(item.requestId ?? ''), reason: why })
-      else if (valid.has(item.requestId)) duplicates.push(item.requestId)
-      else valid.set(item.requestId, item)
-    }
+    const { valid, duplicates, rejected } = sortItems(items)
+    const fresh = await this.deps.store.transaction<MonitoringTables, string[]>(async (trx) => {
+      const known = await knownIds(trx, [...valid.keys()])
+      duplicates.push(...known)
+      const added = [...valid.values()].filter((item) => !known.has(item.requestId))
+      await this.#insert(trx, deployment, added)
+      return added.map((item) => item.requestId)
+    })
+    return { accepted: fresh.length, duplicates, rejected }
+  }
+
+  async #insert(
+    trx: Transaction<MonitoringTables>,
+    deployment: string,
+    items: readonly FeedbackItem[],
+  ): Promise<void> {
     const now = this.deps.clock.nowMs()
     const actor = currentActor()
-    const accepted = await this.deps.store.transaction<MonitoringTables, string[]>(async (trx) => {
-      const ids = [...valid.keys()]
-      const known = new Set<string>()
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = ids.slice(i, i + 500)
-        const rows = await trx
-          .selectFrom('feedback')
-          .select('request_id')
-          .where('request_id', 'in', chunk)
-          .execute()
-        for (const r of rows) known.add(r.request_id)
-      }
-      const fresh = ids.filter((id) => !known.has(id))
-      duplicates.push(...known)
-      const rows = fresh.map((id) => ({
-        request_id: id,
-        deployment,
-        labels: JSON.stringify(valid.get(id)!.labels),
-        received_at: now,
-        created_by: actor,
-      }))
-      for (let i = 0; i < rows.length; i += 500) {
-        await trx
-          .insertInto('feedback')
-          .values(rows.slice(i, i + 500))
-          .execute()
-      }
-      const payload = { deployment, accepted: fresh.length, duplicates: known.size }
-      await appendEvents(
-        trx,
-        [{ type: 'feedback.received', subject: `deployment:${deployment}`, payload, actor }],
-        now,
-      )
-      return fresh
-    })
-    return { accepted: accepted.length, duplicates, rejected }
+    const rows = items.map((item) => ({
+      request_id: item.requestId,
+      deployment,
+      labels: JSON.stringify(item.labels),
+      received_at: now,
+      created_by: actor,
+    }))
+    for (let i = 0; i < rows.length; i += 500) {
+      // A concurrent call may have stored the same id since the check: the first labels stand.
+      await trx
+        .insertInto('feedback')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.column('request_id').doNothing())
+        .execute()
+    }
+    const payload = { deployment, accepted: rows.length }
+    const event = { type: 'feedback.received', subject: `deployment:${deployment}`, payload, actor }
+    await appendEvents(trx, [event], now)
   }
 
   /** Feedback of the given log rows, by request id. */

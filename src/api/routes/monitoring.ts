@@ -91,6 +91,7 @@ export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
   // Windows close on their own in a running server; tests drive `scheduler.tick()` instead.
   app.addHook('onReady', async () => lathe.monitoring.scheduler.start(30_000))
   app.addHook('onClose', async () => lathe.monitoring.scheduler.stop())
+  alertRoutes(app, lathe)
   route(
     app,
     'POST',
@@ -139,6 +140,12 @@ export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
       ).map(resultJson),
     }),
   )
+}
+
+/** Alert rules, alert states and per-deployment status. */
+function alertRoutes(app: FastifyInstance, lathe: Lathe): void {
+  const { monitors, alerts } = lathe.monitoring
+  const base = '/api/v1/monitors'
   route(
     app,
     'POST',
