@@ -18,7 +18,7 @@ import {
 } from './lineage/index.js'
 import { AuditLog, governanceMigrations } from './governance/index.js'
 import { Data, dataMigrations } from './data/index.js'
-import { Registry, registryMigrations, trackingReader } from './registry/index.js'
+import { OnnxEvaluator, Registry, registryMigrations, trackingReader } from './registry/index.js'
 import {
   Pipelines,
   StepQueue,
@@ -89,7 +89,12 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   lineage.registerRules(pipelineLineageRules)
   lineage.registerRules(servingLineageRules)
   const audit = new AuditLog({ store, clock, events })
-  const registry = new Registry({ store, clock, tracking: trackingReader(tracking) })
+  const registry = new Registry({
+    store,
+    clock,
+    tracking: trackingReader(tracking),
+    evaluator: new OnnxEvaluator(artifacts),
+  })
   const data = new Data({ store, artifacts, clock, tracking })
   const { database } = config
   const pipelines = new Pipelines({

@@ -159,7 +159,7 @@ for (const backend of testBackends) {
       expect((await setAlias('prod', '2')).status).toBe(200)
     })
 
-    it('fails prediction gates with a reason when no evaluator is configured', async () => {
+    it('fails the smoke test of a version whose files are missing, saying which', async () => {
       await ok('PUT', `${NATIVE}/gated/gates`, { gates: [{ kind: 'smoke_test' }] })
       const { report } = await ok('POST', `${NATIVE}/gated/versions/2/evaluate`)
       expect(report).toMatchObject({
@@ -170,7 +170,7 @@ for (const backend of testBackends) {
             passed: false,
             observed: null,
             threshold: null,
-            detail: 'no evaluator is configured in this Lathe, so the model cannot be run',
+            detail: `No artifact file at '0/${runs[1]}/artifacts/model/MLmodel'`,
           },
         ],
       })
