@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readEvents } from '../src/events/index.js'
 import { testBackends } from './support/backends.js'
@@ -114,6 +115,37 @@ for (const backend of testBackends) {
         "Invalid dataset name '../etc'",
       )
       expect((await datasets.list()).map((d) => d.name)).not.toContain('x')
+    })
+
+    it('reads files from the artifact store by their mlflow-artifacts URI', async () => {
+      const { datasets, validation, profiles } = t.lathe.data
+      await t.lathe.artifacts.put('1/run1/artifacts/train.csv', Readable.from([CSV_V2]))
+      const uri = 'mlflow-artifacts:/1/run1/artifacts/train.csv'
+      const added = await datasets.add(uri, { name: 'from-run' })
+      expect(added.version).toMatchObject({ version: 1, source: uri, rowCount: 4, format: 'csv' })
+      // The same bytes as sales:2, so both names share one stored file.
+      expect(added.version.digest).toBe((await datasets.get('sales:2')).digest)
+      const { data, profile } = await profiles.profile({ artifact: uri })
+      expect(data).toMatchObject({ source: uri, rowCount: 4 })
+      expect(profile.columns.map((c) => c.name)).toEqual(['id', 'amount', 'city'])
+      const report = await validation.validate({
+        data: { artifact: uri },
+        contract: {
+          name: 'c',
+          columns: [{ name: 'id', type: 'int', nullable: false }],
+          allowExtraColumns: true,
+        },
+      })
+      expect(report).toMatchObject({
+        success: true,
+        dataset: { source: uri, digest: added.version.digest },
+      })
+      await expect(datasets.add('mlflow-artifacts:/1/none.csv', { name: 'x' })).rejects.toThrow(
+        "No artifact file at '1/none.csv'",
+      )
+      await expect(
+        profiles.profile({ artifact: 'mlflow-artifacts:/../../etc/passwd' }),
+      ).rejects.toThrow('Invalid artifact path')
     })
 
     it('logs a version as a run input in MLflow shape and finds it from the run', async () => {

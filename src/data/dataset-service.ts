@@ -5,7 +5,9 @@ import { appendEvents } from '../events/index.js'
 import { currentActor } from '../shared/actor.js'
 import { InvalidParameterError, NotFoundError } from '../shared/errors.js'
 import { newUuid } from '../shared/ids.js'
+import { artifactKeyOf } from '../tracking/index.js'
 import type { DataFormat } from './data-format.js'
+import { ARTIFACT_SCHEME, type DataInput } from './data-input.js'
 import {
   datasetArtifactKey,
   hashFile,
@@ -30,6 +32,16 @@ export interface AddDataset {
   readonly source?: string | undefined
 }
 
+/** Data as a local file, with what is known about where it came from. */
+export interface LocalData {
+  readonly path: string
+  readonly format?: DataFormat | undefined
+  /** The path, artifact URI or `name:version` it was given as. */
+  readonly source: string
+  /** Set when the data is a stored version. */
+  readonly version?: DatasetVersion | undefined
+}
+
 /** Dataset versions: content-addressed files with schema, row count, profile and aliases. */
 export class DatasetService {
   constructor(private readonly deps: DataDeps) {}
@@ -45,6 +57,11 @@ export class DatasetService {
     input: AddDataset,
   ): Promise<{ version: DatasetVersion; created: boolean }> {
     checkName('dataset', input.name)
+    if (path.startsWith(ARTIFACT_SCHEME)) {
+      return this.withInput({ artifact: path }, (file) =>
+        this.add(file.path, { ...input, source: input.source ?? path }),
+      )
+    }
     const info = await stat(path).catch(() => undefined)
     if (!info) throw new NotFoundError(`No file at '${path}'`)
     if (!info.isFile()) throw new InvalidParameterError(`'${path}' is not a file`)
@@ -234,6 +251,24 @@ export class DatasetService {
         now,
       )
     })
+  }
+
+  /**
+   * Runs `fn` on a local path for any input: a local file as it is; a file in the artifact store
+   * or a stored version copied to a temporary file first (removed afterwards).
+   * @throws NotFoundError
+   */
+  async withInput<T>(input: DataInput, fn: (file: LocalData) => Promise<T>): Promise<T> {
+    if ('path' in input) return fn({ path: input.path, format: input.format, source: input.path })
+    if ('artifact' in input) {
+      const key = artifactKeyOf(input.artifact)
+      return withStoredFile(this.deps.artifacts, key, localFileName(key), (path) =>
+        fn({ path, format: input.format, source: input.artifact }),
+      )
+    }
+    const version = await this.get(input.ref)
+    const source = `${version.name}:${version.version}`
+    return this.withFile(version, (path) => fn({ path, format: version.format, source, version }))
   }
 
   /** Runs `fn` on a local copy of the version's file, removed afterwards. */

@@ -9,7 +9,7 @@ export { parseContract, parseContractText, loadContractFile } from './parse-cont
 export { diffContracts, type ContractChange, type ContractDiff } from './contract-diff.js'
 export type { StoredContract, ContractSummary } from './contract-service.js'
 export type { DatasetVersion, DatasetSummary } from './dataset-version.js'
-export type { AddDataset } from './dataset-service.js'
+export type { AddDataset, LocalData } from './dataset-service.js'
 export type { ValidateInput, ValidationReportSummary } from './validation-service.js'
 export type {
   ExpectationKind,
@@ -18,7 +18,8 @@ export type {
   StoredValidationReport,
 } from './validation-report.js'
 export type { DatasetProfile, ColumnProfile, ProfileKind } from './profile/dataset-profile.js'
-export type { DataInput, DataSide, DriftReport } from './profile-service.js'
+export type { DataSide, DriftReport } from './profile-service.js'
+export { storedInput, type DataInput } from './data-input.js'
 export type { ColumnDrift, DriftOptions, ProfileDrift } from './drift/drift-profiles.js'
 export { columnSource } from './drift/drift-profiles.js'
 export { parseVersionRef, formatVersionRef, type VersionRef } from './version-ref.js'

@@ -1,5 +1,6 @@
 import type { NumericSample } from '../stats/index.js'
 import type { DataFormat } from './data-format.js'
+import type { DataInput } from './data-input.js'
 import type { DatasetService } from './dataset-service.js'
 import type { DatasetVersion } from './dataset-version.js'
 import {
@@ -11,12 +12,6 @@ import {
 import type { DatasetProfile } from './profile/dataset-profile.js'
 import { readNumericSamples } from './profile/numeric-samples.js'
 import { readDataset } from './read-dataset.js'
-import type { VersionRef } from './version-ref.js'
-
-/** Data to profile or compare: a local file, or a stored dataset version. */
-export type DataInput =
-  | { readonly path: string; readonly format?: DataFormat | undefined }
-  | { readonly ref: string | VersionRef }
 
 /** Which data a profile or drift side describes. */
 export interface DataSide {
@@ -106,37 +101,27 @@ export class ProfileService {
   }
 
   #samples(input: DataInput, columns: string[]): Promise<ReadonlyMap<string, NumericSample>> {
-    if ('path' in input) return readNumericSamples(input.path, input.format, columns)
-    return this.datasets
-      .get(input.ref)
-      .then((version) =>
-        this.datasets.withFile(version, (path) =>
-          readNumericSamples(path, version.format, columns),
-        ),
-      )
+    return this.datasets.withInput(input, (file) =>
+      readNumericSamples(file.path, file.format, columns),
+    )
   }
 
+  /** A stored version's stored profile, or a profile read from the file. */
   async #profiled(
     input: DataInput,
     edges: Edges,
     { rescan = false } = {},
   ): Promise<{ data: DataSide; profile: DatasetProfile }> {
-    if ('path' in input) {
-      const read = await readDataset(input.path, input.format, { edges })
-      return {
-        data: { source: input.path, format: read.format, rowCount: read.rowCount },
-        profile: read.profile,
-      }
-    }
-    const version = await this.datasets.get(input.ref)
-    const profile =
-      version.profile && !rescan
-        ? version.profile
-        : await this.datasets.withFile(
-            version,
-            async (path) => (await readDataset(path, version.format, { edges })).profile,
-          )
-    return { data: sideOf(version), profile }
+    const version = 'ref' in input ? await this.datasets.get(input.ref) : undefined
+    if (version?.profile && !rescan) return { data: sideOf(version), profile: version.profile }
+    const known = version ? { ref: { name: version.name, version: version.version } } : input
+    return this.datasets.withInput(known, async (file) => {
+      const read = await readDataset(file.path, file.format, { edges })
+      const data = version
+        ? sideOf(version)
+        : { source: file.source, format: read.format, rowCount: read.rowCount }
+      return { data, profile: read.profile }
+    })
   }
 }
 

@@ -3,10 +3,12 @@ import { appendEvents } from '../events/index.js'
 import { currentActor } from '../shared/actor.js'
 import { NotFoundError } from '../shared/errors.js'
 import { newUuid } from '../shared/ids.js'
+import { parseContract } from './parse-contract.js'
 import { jsonHash } from './canonical-json.js'
-import type { Contract } from './contract.js'
+import type { Contract, ContractInput } from './contract.js'
 import type { ContractService } from './contract-service.js'
 import type { DataFormat } from './data-format.js'
+import type { DataInput } from './data-input.js'
 import { DataSession } from './data-session.js'
 import { hashFile } from './dataset-file.js'
 import type { DatasetService } from './dataset-service.js'
@@ -15,16 +17,13 @@ import type { DataDeps } from './deps.js'
 import type { DataTables } from './schema.js'
 import { validateTable, type ValidationOutcome } from './validation/validate-table.js'
 import type { StoredValidationReport, ValidationReport } from './validation-report.js'
-import type { VersionRef } from './version-ref.js'
 
 /** What to validate against what. */
 export interface ValidateInput {
-  /** A local file, or a stored dataset version (`name`, `name:3`, `name@golden`). */
-  readonly data:
-    | { readonly path: string; readonly format?: DataFormat | undefined }
-    | { readonly ref: string | VersionRef }
+  /** A local file, a file in the artifact store, or a stored dataset version. */
+  readonly data: DataInput
   /** A stored contract (`name` or `name:2`), or a contract from a file or code. */
-  readonly contract: string | Contract
+  readonly contract: string | Contract | ContractInput
   /** Failing rows to keep per expectation (default 5). */
   readonly maxExamples?: number | undefined
 }
@@ -53,21 +52,16 @@ export class ValidationService {
     const nowMs = this.deps.clock.nowMs()
     const check = (path: string, format?: DataFormat) =>
       checkFile(path, format, contract.body, { nowMs, maxExamples })
-    let outcome: ValidationOutcome & { format: string }
-    let dataset: ValidationReport['dataset']
-    if ('ref' in input.data) {
-      const version = await this.datasets.get(input.data.ref)
-      outcome = await this.datasets.withFile(version, (path) => check(path, version.format))
-      dataset = describe(version, `${version.name}:${version.version}`, outcome)
-    } else {
-      const { path, format } = input.data
-      outcome = await check(path, format)
-      const { digest } = await hashFile(path)
-      const [version] = (await this.datasets.findByDigest(digest)).slice(-1)
-      dataset = version
-        ? describe(version, path, outcome)
-        : { source: path, format: outcome.format, rowCount: outcome.rowCount, digest }
-    }
+    const { outcome, dataset } = await this.datasets.withInput(input.data, async (file) => {
+      const outcome = await check(file.path, file.format)
+      // A file is linked to the stored version with the same bytes, if there is one.
+      const digest = file.version?.digest ?? (await hashFile(file.path)).digest
+      const version = file.version ?? (await this.datasets.findByDigest(digest)).at(-1)
+      const dataset: ValidationReport['dataset'] = version
+        ? describe(version, file.source, outcome)
+        : { source: file.source, format: outcome.format, rowCount: outcome.rowCount, digest }
+      return { outcome, dataset }
+    })
     const report: ValidationReport = {
       success: outcome.success,
       contract: { name: contract.body.name, version: contract.version, hash: contract.hash },
@@ -111,13 +105,15 @@ export class ValidationService {
   }
 
   async #resolveContract(
-    contract: string | Contract,
+    contract: string | Contract | ContractInput,
   ): Promise<{ body: Contract; version: number | null; hash: string }> {
     if (typeof contract === 'string') {
       const stored = await this.contracts.get(contract)
       return { body: stored.contract, version: stored.version, hash: stored.hash }
     }
-    const hash = jsonHash(contract)
+    // Checked again: callers in code may pass a literal that never went through the parser.
+    const body = parseContract(contract)
+    const hash = jsonHash(body)
     // A contract from a file that is also stored is reported as that stored version.
     const stored = await this.deps.store
       .db<DataTables>()
@@ -126,7 +122,7 @@ export class ValidationService {
       .where('name', '=', contract.name)
       .where('hash', '=', hash)
       .executeTakeFirst()
-    return { body: contract, version: stored ? Number(stored.version) : null, hash }
+    return { body, version: stored ? Number(stored.version) : null, hash }
   }
 
   async #store(report: ValidationReport): Promise<StoredValidationReport> {

@@ -7,7 +7,7 @@ const Name = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/, 'must be letters, digits, _ . - (at most 200)')
 const Version = z.coerce.number().int('must be an integer').min(1, 'versions start at 1')
-/** A dataset version reference: `name`, `name:3` or `name@alias`. */
+/** A dataset version (`name`, `name:3`, `name@alias`) or an artifact URI (`mlflow-artifacts:/…`). */
 const VersionRef = z.string().min(1, 'must not be empty').max(300)
 
 export const DatasetParams = z.object({ name: Name })

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import type {
-  DatasetVersion,
-  DriftReport,
-  StoredContract,
-  StoredValidationReport,
-  ValidationReportSummary,
+import {
+  storedInput,
+  type DatasetVersion,
+  type DriftReport,
+  type StoredContract,
+  type StoredValidationReport,
+  type ValidationReportSummary,
 } from '../../data/index.js'
 import type { Lathe } from '../../main.js'
 import * as C from '../contract/data.js'
@@ -82,7 +83,7 @@ export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
   rpc(app, 'POST', '/api/v1/validation-reports', C.Validate, async (body) => ({
     report: reportJson(
       await validation.validate({
-        data: { ref: body.dataset },
+        data: storedInput(body.dataset),
         contract: body.contract,
         maxExamples: body.max_examples,
       }),
@@ -93,7 +94,7 @@ export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
     return { report: reportJson(await validation.get(id)) }
   })
 
-  // Versions only: the server never reads paths it is sent.
+  // Stored versions and artifact-store files only: the server never reads a path it is sent.
   rpc(app, 'POST', '/api/v1/drift', C.Drift, async (body) => {
     const { report } = await profiles.drift(
       { ref: body.reference },

@@ -6,6 +6,7 @@ import {
   formatOfPath,
   profileHtml,
   summarizeColumn,
+  type DataInput,
   type DriftReport,
   type DatasetProfile,
 } from '../../data/index.js'
@@ -13,8 +14,12 @@ import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
 import { format, printRows } from '../output.js'
 
-/** A local file (it exists, or looks like a path) or a stored version reference. */
-export function dataArgument(arg: string): { path: string } | { ref: string } {
+/**
+ * A file in the artifact store (`mlflow-artifacts:/…`), a local file (it exists, or looks like a
+ * path or a data file name), or else a stored version reference.
+ */
+export function dataArgument(arg: string): DataInput {
+  if (arg.startsWith('mlflow-artifacts:')) return { artifact: arg }
   if (existsSync(arg) || /[\\/]/.test(arg) || formatOfPath(arg)) return { path: arg }
   return { ref: arg }
 }

@@ -7,7 +7,8 @@ import { readDataset } from '../read-dataset.js'
 import { driftHtml } from '../report/drift-html.js'
 import { writeQuery } from '../write-query.js'
 import { ProfileService } from '../profile-service.js'
-import type { DatasetService } from '../dataset-service.js'
+import { DatasetService } from '../dataset-service.js'
+import type { DataDeps } from '../deps.js'
 import { driftProfiles } from './drift-profiles.js'
 
 // Deterministic data without random(): a sawtooth for numbers, a cycle for categories.
@@ -21,7 +22,8 @@ const rows = (n: number, shift: number, colors: string) => `
 describe('drift from profiles', () => {
   let dir: string
   const path = (name: string) => join(dir, name)
-  const files = new ProfileService({} as DatasetService)
+  // Local files need no store.
+  const files = new ProfileService(new DatasetService({} as DataDeps))
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lathe-drift-test-'))
     await writeQuery(rows(5000, 0, "['red', 'green', 'blue']"), path('ref.parquet'), 'parquet')
