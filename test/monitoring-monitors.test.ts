@@ -153,6 +153,9 @@ for (const backend of testBackends) {
         threshold: 0.2,
       })
       expect(metrics).toContain('drift.city.score')
+      const range = results.find((r) => r.metric === 'out_of_range.x1')!
+      expect(range.value).toBeGreaterThanOrEqual(0)
+      expect(range.detail).toHaveProperty('min')
     })
 
     it('fires after N breaching windows, once, and resolves; webhooks are signed and retried', async () => {

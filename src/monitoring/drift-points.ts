@@ -25,6 +25,17 @@ function valuesOf(rows: readonly LoggedRequest[], field: string, side: 'inputs' 
   return values
 }
 
+/** The share of a window's numbers outside the reference's [min, max] (a data-quality signal). */
+function outOfRange(name: string, reference: ColumnSource, values: unknown[]): MonitorPoint[] {
+  if (reference.kind !== 'numerical' || !('toJSON' in reference)) return []
+  const { min, max } = reference.toJSON()
+  const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+  if (min === null || max === null || numbers.length === 0) return []
+  const outside = numbers.filter((v) => v < min || v > max).length
+  const detail = { outside, min, max }
+  return [{ metric: `out_of_range.${name}`, value: outside / numbers.length, detail }]
+}
+
 /** Tests one column; a column that cannot be tested (empty window, kind mismatch) is reported. */
 function testColumn(
   name: string,
@@ -37,6 +48,7 @@ function testColumn(
   if (values.length > 0) {
     points.push({ metric: `missing.${name}`, value: missing / values.length, detail: { missing } })
   }
+  points.push(...outOfRange(name, reference, values))
   try {
     const result = columnDrift(reference, currentSource(reference, values), {
       ...(spec.thresholds?.[name]?.test ? { test: spec.thresholds[name].test } : {}),
