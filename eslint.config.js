@@ -93,7 +93,16 @@ const layers = [
 ]
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.scratch/**', 'node_modules/**', 'web/dist/**', 'test/artifacts/**', '.lathe/**'] },
+  {
+    ignores: [
+      'dist/**',
+      '.scratch/**',
+      'node_modules/**',
+      'web/dist/**',
+      'test/artifacts/**',
+      '.lathe/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

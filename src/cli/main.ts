@@ -24,7 +24,10 @@ export function buildProgram(): Command {
     .description('Lathe: the machine-learning lifecycle in one install')
     .version(version)
     .option('--home <dir>', 'where Lathe keeps its data (env LATHE_HOME, default ./.lathe)')
-    .option('--db <url>', 'metadata database URL (env LATHE_DATABASE_URL; default SQLite in --home)')
+    .option(
+      '--db <url>',
+      'metadata database URL (env LATHE_DATABASE_URL; default SQLite in --home)',
+    )
     .showHelpAfterError()
   registerServerCommand(program)
   registerExperimentCommands(program)
