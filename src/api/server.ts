@@ -11,6 +11,7 @@ import { systemRoutes } from './routes/system.js'
 import { dataRoutes } from './routes/data.js'
 import { auditRoutes } from './routes/audit.js'
 import { lineageRoutes } from './routes/lineage.js'
+import { pipelineRoutes } from './routes/pipelines.js'
 import { webRoutes } from './routes/web.js'
 import { servingRoutes } from './routes/serving.js'
 import { monitoringRoutes } from './routes/monitoring.js'
@@ -62,6 +63,7 @@ export async function buildServer(
 
   systemRoutes(app)
   lineageRoutes(app, lathe)
+  pipelineRoutes(app, lathe)
   dataRoutes(app, lathe)
   auditRoutes(app, lathe)
   mlflowTrackingRoutes(app, lathe)

@@ -11,6 +11,8 @@ import { registerLineageCommand } from './commands/lineage.js'
 import { registerDataCommands } from './commands/data.js'
 import { registerContractCommands } from './commands/contracts.js'
 import { registerModelCommands } from './commands/models.js'
+import { registerPipelineCommands } from './commands/pipelines.js'
+import { registerWorkerCommand } from './commands/worker.js'
 import { registerMonitorCommands } from './commands/monitor.js'
 import { registerDeployCommands } from './commands/deploy.js'
 import { registerServeCommand } from './commands/serve.js'
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerDataCommands(program)
   registerContractCommands(program)
   registerModelCommands(program)
+  registerPipelineCommands(program)
+  registerWorkerCommand(program)
   registerMonitorCommands(program)
   registerDeployCommands(program)
   registerServeCommand(program)

@@ -140,14 +140,10 @@ export class Pipelines {
     this.#cancellers.get(runId)?.abort()
   }
 
-  /** A worker pulling steps of distributed runs; `start()` it. @throws InvalidStateError without PostgreSQL */
+  /** A worker pulling steps of distributed runs; `start()` it. @throws InvalidParameterError without PostgreSQL */
   async worker(options: WorkerOptions = {}): Promise<PipelineWorker> {
-    return new PipelineWorker(
-      this.#executor,
-      await this.#openQueue(),
-      (id) => this.#loader.load(id),
-      options,
-    )
+    const deps = { ...this.#executor, leaseMs: options.leaseMs ?? this.#executor.leaseMs }
+    return new PipelineWorker(deps, await this.#openQueue(), (id) => this.#loader.load(id), options)
   }
 
   /** Fires due schedules and triggers, and reaps steps whose runner died. What the ticker runs. */

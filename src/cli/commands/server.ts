@@ -14,6 +14,7 @@ export function registerServerCommand(program: Command): void {
       const lathe = await openLathe(config)
       const app = await buildServer(lathe, { logger: process.env.LATHE_LOG === '1' })
       lathe.events.start()
+      lathe.pipelines.startBackground()
       const shutdown = async () => {
         await app.close()
         await lathe.close()

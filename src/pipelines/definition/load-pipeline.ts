@@ -18,7 +18,7 @@ let tsxRegistered = false
 /** Imports a module; `.ts` outside tsx registers tsx's loader once, when it is installed. */
 async function importModule(path: string, version: number): Promise<Record<string, unknown>> {
   // The query makes a worker load an edited file afresh instead of its cached first version.
-  const url = `${pathToFileURL(path).href}?v=${version}`
+  const url = `${pathToFileURL(path).href}?v=${Math.round(version)}`
   try {
     return (await import(url)) as Record<string, unknown>
   } catch (err) {

@@ -13,6 +13,8 @@ export interface WorkerOptions {
   readonly concurrency?: number
   /** Longest pause between fetches when the queue is empty (default 100 ms). */
   readonly maxIdleMs?: number
+  /** How long its claims hold without a heartbeat (default: the context's, 30 s). */
+  readonly leaseMs?: number
   /** Told about errors that do not belong to a step (a fetch that failed, say). */
   readonly onError?: (err: unknown) => void
 }
