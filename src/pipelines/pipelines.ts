@@ -73,8 +73,10 @@ export class Pipelines {
     this.catalog = new PipelineCatalog(deps)
     this.schedules = new ScheduleService(deps, this.catalog)
     this.triggers = new TriggerService(deps, this.catalog)
+    // From the start, so no event is missed before the first poll; triggers ignore older events.
     deps.events.subscribe(TRIGGER_SUBSCRIBER, (event) => this.triggers.onEvent(event), {
       types: TRIGGER_EVENTS,
+      fromStart: true,
     })
   }
 

@@ -131,8 +131,9 @@ export class TriggerService {
   }
 
   /**
-   * Notes a matching event: the trigger fires `debounceMs` after it, unless a later event pushes
-   * that on. Replays are harmless (the time only moves forward).
+   * Notes a matching event (one that happened after the trigger was made): the trigger fires
+   * `debounceMs` after it, unless a later event pushes that on. Replays are harmless (the time
+   * only moves forward).
    */
   async onEvent(event: StoredEvent): Promise<void> {
     const db = this.deps.store.db<PipelineTables>()
@@ -143,6 +144,7 @@ export class TriggerService {
       .execute()
     for (const t of triggers) {
       const match = JSON.parse(t.match) as Record<string, unknown>
+      if (event.createdAtMs < Number(t.created_at)) continue
       if (!Object.entries(match).every(([k, v]) => event.payload[k] === v)) continue
       const fireAt = event.createdAtMs + Number(t.debounce_ms)
       await db
