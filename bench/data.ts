@@ -172,6 +172,88 @@ function maxDifference(
   return Math.max(...names.map((n) => Math.abs(Number(a[n]) - (b[n] ?? Number.NaN))))
 }
 
+type Phase = Record<string, unknown>
+type Baseline = { seconds: number; scores: Record<string, number> }
+
+/** numpy/scipy on the same columns, or undefined when Debian's python packages cannot be had. */
+async function runBaseline(dir: string): Promise<Baseline | undefined> {
+  if (!havePython()) {
+    console.log(`No baseline: ${PYTHON} with numpy and scipy is not available.`)
+    return undefined
+  }
+  await exportColumns(dir)
+  const script = join(fileURLToPath(new URL('.', import.meta.url)), 'data-baseline.py')
+  const args = [script, dir, NUMERIC.join(','), CATEGORICAL.join(',')]
+  return JSON.parse(execFileSync(PYTHON, args, { encoding: 'utf8' })) as Baseline
+}
+
+function figuresOf(
+  phases: Record<string, Phase | undefined>,
+  baseline: Baseline | undefined,
+): Figure[] {
+  const { validate = {}, profile = {}, drift = {}, stored = {}, exact } = phases
+  const scipy = baseline
+    ? { name: 'numpy/scipy statistics only', value: baseline.seconds }
+    : undefined
+  const s = (p: Phase, key = 'seconds') => Number(p[key])
+  const mib = (p: Phase) => Number(p.maxRssBytes) / 2 ** 20
+  const figures: Figure[] = [
+    {
+      name: `validate 1M×25 (${String(validate.expectations)} expectations)`,
+      value: s(validate),
+      unit: 's',
+    },
+    { name: 'validate peak memory (max RSS)', value: mib(validate), unit: 'MiB' },
+    { name: 'profile 1M×25', value: s(profile), unit: 's' },
+    { name: 'profile CPU time (all threads)', value: s(profile, 'cpuSeconds'), unit: 's' },
+    { name: 'profile peak memory (max RSS)', value: mib(profile), unit: 'MiB' },
+    {
+      name: 'drift, all 25 columns (profiles both sides + tests)',
+      value: s(drift),
+      unit: 's',
+      baseline: scipy,
+      target: '≤ 3 s',
+    },
+    { name: 'drift, both files: CPU time (all threads)', value: s(drift, 'cpuSeconds'), unit: 's' },
+    {
+      name: 'drift, stored reference version vs current file',
+      value: s(stored),
+      unit: 's',
+      baseline: scipy,
+      target: '≤ 3 s',
+    },
+    {
+      name: 'drift tests alone, from the two profiles',
+      value: s(drift, 'testsSeconds'),
+      unit: 's',
+      baseline: scipy,
+    },
+    { name: 'drift peak memory (max RSS)', value: mib(drift), unit: 'MiB', target: '≤ 1024 MiB' },
+  ]
+  if (exact) {
+    figures.push({
+      name: 'drift on every value (--exact)',
+      value: s(exact),
+      unit: 's',
+      baseline: scipy,
+    })
+    figures.push({ name: 'drift --exact peak memory (max RSS)', value: mib(exact), unit: 'MiB' })
+  }
+  return figures
+}
+
+function printAgreement(drift: Phase, exact: Phase | undefined, baseline: Baseline): void {
+  const scores = drift.scores as Record<string, unknown>
+  const gap = (names: string[], from = scores) =>
+    maxDifference(from, baseline.scores, names).toExponential(2)
+  console.log(`Drifted columns: ${String(drift.drifted)} of 25 (f1–f5 and c1 were moved).`)
+  console.log(
+    `Largest score difference from scipy: numerical ${gap(NUMERIC)} (Wasserstein normed, sketch), categorical ${gap(CATEGORICAL)} (Jensen-Shannon)`,
+  )
+  if (exact)
+    console.log(`With --exact: numerical ${gap(NUMERIC, exact.scores as Record<string, unknown>)}`)
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lathe-bench-data-'))
   try {
@@ -182,96 +264,20 @@ async function main(): Promise<void> {
     await writeQuery(generator(true), join(dir, 'current.parquet'), 'parquet', [
       'SELECT setseed(0.43)',
     ])
-    console.log(
-      `Generated 2 × ${ROWS.toLocaleString('en-US')} rows × 25 columns in ${((performance.now() - start) / 1000).toFixed(1)} s`,
-    )
-    const validate = child('validate', dir)
-    const profile = child('profile', dir)
-    const drift = child('drift', dir)
-    const stored = child('drift-stored', dir)
-    const exact = process.argv.includes('--exact') ? child('drift-exact', dir) : undefined
-    let baseline: { seconds: number; scores: Record<string, number> } | undefined
-    if (havePython()) {
-      await exportColumns(dir)
-      const output = execFileSync(
-        PYTHON,
-        [
-          join(fileURLToPath(new URL('.', import.meta.url)), 'data-baseline.py'),
-          dir,
-          NUMERIC.join(','),
-          CATEGORICAL.join(','),
-        ],
-        { encoding: 'utf8' },
-      )
-      baseline = JSON.parse(output) as typeof baseline
-    } else {
-      console.log(`No baseline: ${PYTHON} with numpy and scipy is not available.`)
+    const seconds = ((performance.now() - start) / 1000).toFixed(1)
+    console.log(`Generated 2 × ${ROWS.toLocaleString('en-US')} rows × 25 columns in ${seconds} s`)
+    const phases = {
+      validate: child('validate', dir),
+      profile: child('profile', dir),
+      drift: child('drift', dir),
+      stored: child('drift-stored', dir),
+      exact: process.argv.includes('--exact') ? child('drift-exact', dir) : undefined,
     }
-    const scipy = baseline
-      ? { name: 'numpy/scipy statistics only', value: baseline.seconds }
-      : undefined
-    const mib = (r: Record<string, unknown>) => Number(r.maxRssBytes) / 2 ** 20
-    const figures: Figure[] = [
-      {
-        name: `validate 1M×25 (${String(validate.expectations)} expectations)`,
-        value: Number(validate.seconds),
-        unit: 's',
-      },
-      { name: 'validate peak memory (max RSS)', value: mib(validate), unit: 'MiB' },
-      { name: 'profile 1M×25', value: Number(profile.seconds), unit: 's' },
-      { name: 'profile CPU time (all threads)', value: Number(profile.cpuSeconds), unit: 's' },
-      { name: 'profile peak memory (max RSS)', value: mib(profile), unit: 'MiB' },
-      {
-        name: 'drift, all 25 columns (profiles both sides + tests)',
-        value: Number(drift.seconds),
-        unit: 's',
-        baseline: scipy,
-        target: '≤ 3 s',
-      },
-      {
-        name: 'drift, both files: CPU time (all threads)',
-        value: Number(drift.cpuSeconds),
-        unit: 's',
-      },
-      {
-        name: 'drift, stored reference version vs current file',
-        value: Number(stored.seconds),
-        unit: 's',
-        baseline: scipy,
-        target: '≤ 3 s',
-      },
-      {
-        name: 'drift tests alone, from the two profiles',
-        value: Number(drift.testsSeconds),
-        unit: 's',
-        baseline: scipy,
-      },
-      { name: 'drift peak memory (max RSS)', value: mib(drift), unit: 'MiB', target: '≤ 1024 MiB' },
-    ]
-    if (exact) {
-      figures.push({
-        name: 'drift on every value (--exact)',
-        value: Number(exact.seconds),
-        unit: 's',
-        baseline: scipy,
-      })
-      figures.push({ name: 'drift --exact peak memory (max RSS)', value: mib(exact), unit: 'MiB' })
-    }
-    printFigures(
-      'Data: validate, profile, drift on 1,000,000 rows × (20 numerical + 5 categorical)',
-      figures,
-    )
-    if (baseline) {
-      const scores = drift.scores as Record<string, unknown>
-      console.log(`Drifted columns: ${String(drift.drifted)} of 25 (f1–f5 and c1 were moved).`)
-      console.log(
-        `Largest score difference from scipy: numerical ${maxDifference(scores, baseline.scores, NUMERIC).toExponential(2)} (Wasserstein normed, sketch), categorical ${maxDifference(scores, baseline.scores, CATEGORICAL).toExponential(2)} (Jensen-Shannon)`,
-      )
-      if (exact)
-        console.log(
-          `With --exact: numerical ${maxDifference(exact.scores as Record<string, unknown>, baseline.scores, NUMERIC).toExponential(2)}`,
-        )
-    }
+    const baseline = await runBaseline(dir)
+    const title =
+      'Data: validate, profile, drift on 1,000,000 rows × (20 numerical + 5 categorical)'
+    printFigures(title, figuresOf(phases, baseline))
+    if (baseline) printAgreement(phases.drift, phases.exact, baseline)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

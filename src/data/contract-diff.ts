@@ -102,12 +102,19 @@ function diffColumn(path: string, a: ColumnSpec, b: ColumnSpec): ContractChange[
     ...maxAge(`${path}.maxAge`, a.maxAge, b.maxAge),
     ...interval(`${path}.mean`, a.mean ?? {}, b.mean ?? {}),
   )
+  changes.push(...quantiles(path, a, b))
+  return changes
+}
+
+/** Quantile bounds, matched by q. */
+function quantiles(path: string, a: ColumnSpec, b: ColumnSpec): ContractChange[] {
+  const out: ContractChange[] = []
   const qs = new Set([...(a.quantiles ?? []), ...(b.quantiles ?? [])].map((q) => q.q))
   for (const q of [...qs].sort()) {
     const find = (spec: ColumnSpec) => spec.quantiles?.find((x) => x.q === q)
-    changes.push(...interval(`${path}.quantiles.${q}`, find(a) ?? {}, find(b) ?? {}))
+    out.push(...interval(`${path}.quantiles.${q}`, find(a) ?? {}, find(b) ?? {}))
   }
-  return changes
+  return out
 }
 
 function diffDataset(a: Contract, b: Contract): ContractChange[] {

@@ -4,7 +4,6 @@ import { resolve } from 'node:path'
 import { appendEvents } from '../events/index.js'
 import { currentActor } from '../shared/actor.js'
 import { InvalidParameterError, NotFoundError } from '../shared/errors.js'
-import { newUuid } from '../shared/ids.js'
 import { artifactKeyOf } from '../tracking/index.js'
 import type { DataFormat } from './data-format.js'
 import { ARTIFACT_SCHEME, type DataInput } from './data-input.js'
@@ -15,6 +14,7 @@ import {
   storeFileContent,
   withStoredFile,
 } from './dataset-file.js'
+import { aliasesOf, insertVersion, versionByDigest } from './dataset-records.js'
 import { versionFromRow, type DatasetSummary, type DatasetVersion } from './dataset-version.js'
 import type { DataDeps } from './deps.js'
 import { readDataset } from './read-dataset.js'
@@ -66,52 +66,21 @@ export class DatasetService {
     if (!info) throw new NotFoundError(`No file at '${path}'`)
     if (!info.isFile()) throw new InvalidParameterError(`'${path}' is not a file`)
     const { digest, sizeBytes } = await hashFile(path)
-    const known = await this.#byDigest(this.#db(), input.name, digest)
+    const known = await versionByDigest(this.#db(), input.name, digest)
     if (known) return { version: known, created: false }
     const read = await readDataset(path, input.format)
     const artifactKey = await storeFileContent(this.deps.artifacts, path, digest)
     const source = input.source ?? resolve(path)
+    const fields = { name: input.name, digest, artifactKey, source, sizeBytes, read }
     return retryOnConflict(() =>
       this.deps.store.transaction<DataTables, { version: DatasetVersion; created: boolean }>(
         async (trx) => {
-          const same = await this.#byDigest(trx, input.name, digest)
+          const same = await versionByDigest(trx, input.name, digest)
           if (same) return { version: same, created: false }
-          const { latest } = await trx
-            .selectFrom('dataset_versions')
-            .select((eb) => eb.fn.max('version').as('latest'))
-            .where('name', '=', input.name)
-            .executeTakeFirstOrThrow()
-          const row = {
-            version_id: newUuid(),
-            name: input.name,
-            version: Number(latest ?? 0) + 1,
-            digest,
-            artifact_key: artifactKey,
-            format: read.format,
-            source,
-            size_bytes: sizeBytes,
-            row_count: read.rowCount,
-            schema: JSON.stringify(read.columns),
-            profile: read.profile ? JSON.stringify(read.profile) : null,
-            created_at: this.deps.clock.nowMs(),
-            created_by: currentActor(),
+          return {
+            version: await insertVersion(trx, fields, this.deps.clock.nowMs()),
+            created: true,
           }
-          await trx.insertInto('dataset_versions').values(row).execute()
-          const payload = {
-            name: row.name,
-            version: row.version,
-            digest,
-            source,
-            rowCount: row.row_count,
-          }
-          const event = {
-            type: 'dataset.version_created',
-            subject: `dataset_version:${row.version_id}`,
-            payload,
-            actor: row.created_by,
-          }
-          await appendEvents(trx, [event], row.created_at)
-          return { version: versionFromRow(row, []), created: true }
         },
       ),
     )
@@ -135,7 +104,7 @@ export class DatasetService {
           : `No version ${number} of dataset '${name}'`,
       )
     }
-    return versionFromRow(row, await this.#aliasesOf(db, name, Number(row.version)))
+    return versionFromRow(row, await aliasesOf(db, name, Number(row.version)))
   }
 
   /** The version with this id. @throws NotFoundError */
@@ -147,7 +116,7 @@ export class DatasetService {
       .where('version_id', '=', id)
       .executeTakeFirst()
     if (!row) throw new NotFoundError(`No dataset version with id '${id}'`)
-    return versionFromRow(row, await this.#aliasesOf(db, row.name, Number(row.version)))
+    return versionFromRow(row, await aliasesOf(db, row.name, Number(row.version)))
   }
 
   /** Every dataset name with its newest version, by name. */
@@ -202,7 +171,7 @@ export class DatasetService {
       .execute()
     return Promise.all(
       rows.map(async (r) =>
-        versionFromRow(r, await this.#aliasesOf(db, r.name, Number(r.version)), false),
+        versionFromRow(r, await aliasesOf(db, r.name, Number(r.version)), false),
       ),
     )
   }
@@ -285,18 +254,6 @@ export class DatasetService {
     return this.deps.store.db<DataTables>()
   }
 
-  async #byDigest(db: Db, name: string, digest: string): Promise<DatasetVersion | undefined> {
-    const row = await db
-      .selectFrom('dataset_versions')
-      .selectAll()
-      .where('name', '=', name)
-      .where('digest', '=', digest)
-      .executeTakeFirst()
-    return row
-      ? versionFromRow(row, await this.#aliasesOf(db, name, Number(row.version)))
-      : undefined
-  }
-
   async #aliasTarget(db: Db, name: string, alias: string): Promise<number> {
     const row = await db
       .selectFrom('dataset_aliases')
@@ -306,16 +263,5 @@ export class DatasetService {
       .executeTakeFirst()
     if (!row) throw new NotFoundError(`Dataset '${name}' has no alias '${alias}'`)
     return Number(row.version)
-  }
-
-  async #aliasesOf(db: Db, name: string, version: number): Promise<string[]> {
-    const rows = await db
-      .selectFrom('dataset_aliases')
-      .select('alias')
-      .where('name', '=', name)
-      .where('version', '=', version)
-      .orderBy('alias')
-      .execute()
-    return rows.map((r) => r.alias)
   }
 }

@@ -16,7 +16,7 @@ const None = z.object({})
 
 /** Native data routes: dataset versions and aliases, contracts, validation reports. */
 export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
-  const { datasets, contracts, validation, profiles } = data
+  const { datasets } = data
 
   rpc(app, 'GET', '/api/v1/datasets', None, async () => ({
     datasets: (await datasets.list()).map((d) => ({
@@ -45,6 +45,11 @@ export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
     return {}
   })
 
+  contractRoutes(app, data)
+  reportRoutes(app, data)
+}
+
+function contractRoutes(app: FastifyInstance, { contracts }: Lathe['data']): void {
   rpc(app, 'GET', '/api/v1/contracts', None, async () => ({
     contracts: (await contracts.list()).map((c) => ({
       name: c.name,
@@ -70,7 +75,10 @@ export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
     const diff = await contracts.diff(`${name}:${q.from}`, `${name}:${q.to}`)
     return { is_breaking: diff.isBreaking, changes: diff.changes }
   })
+}
 
+/** Validation reports, and drift between stored data. */
+function reportRoutes(app: FastifyInstance, { validation, profiles }: Lathe['data']): void {
   rpc(app, 'GET', '/api/v1/validation-reports', C.ReportQuery, async (q) => ({
     reports: (
       await validation.list({

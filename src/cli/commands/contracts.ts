@@ -47,6 +47,11 @@ export function registerContractCommands(program: Command): void {
         )
       }),
     )
+  registerReadCommands(contracts)
+}
+
+/** `show` and `diff`. */
+function registerReadCommands(contracts: Command): void {
   contracts
     .command('show <ref>')
     .description('print a stored contract (name or name:version) as YAML')

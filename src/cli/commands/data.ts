@@ -63,6 +63,13 @@ export function registerDataCommands(program: Command): void {
           printVersion(shown)
         }),
     )
+  registerListCommands(data)
+  registerAliasAndValidateCommands(data)
+  registerRunInputCommands(data)
+  registerAnalysisCommands(data)
+}
+
+function registerListCommands(data: Command): void {
   data
     .command('list')
     .description('list datasets with their latest version')
@@ -113,6 +120,9 @@ export function registerDataCommands(program: Command): void {
         printVersion(version)
       }),
     )
+}
+
+function registerAliasAndValidateCommands(data: Command): void {
   data
     .command('alias <name> <alias> [version]')
     .description('point ALIAS of dataset NAME at VERSION, or remove it with --delete')
@@ -164,8 +174,6 @@ export function registerDataCommands(program: Command): void {
           printReport(report)
         }),
     )
-  registerRunInputCommands(data)
-  registerAnalysisCommands(data)
 }
 
 function registerRunInputCommands(data: Command): void {

@@ -46,19 +46,10 @@ export async function validateTable(
     badPatterns,
     maxExamples: options.maxExamples,
   })
-  const keys = [
-    ...contract.columns.filter((c) => c.unique && byName.has(c.name)).map((c) => [c.name]),
-    ...(contract.unique ?? []),
-  ]
-  const uniques: ExpectationResult[] = []
-  for (const key of keys) {
-    const infos = key.map(typedAs)
-    if (infos.every((i): i is ColumnInfo => i !== undefined)) {
-      uniques.push(await uniqueResult(session, table, infos, options.maxExamples))
-    } else {
-      uniques.push(absentKey(key, byName))
-    }
-  }
+  const uniques = await uniqueResults(session, table, contract, {
+    typedAs,
+    maxExamples: options.maxExamples,
+  })
   const all = [
     ...presenceResults(contract, table),
     ...results,
@@ -72,6 +63,33 @@ export async function validateTable(
     statistics: { evaluated: all.length, passed: all.length - failed, failed },
     results: all,
   }
+}
+
+/** One uniqueness result per key: single `unique` columns first, then compound keys. */
+async function uniqueResults(
+  session: DataSession,
+  table: DataTable,
+  contract: Contract,
+  {
+    typedAs,
+    maxExamples,
+  }: { typedAs: (name: string) => ColumnInfo | undefined; maxExamples: number },
+): Promise<ExpectationResult[]> {
+  const present = new Map(table.columns.map((c) => [c.name, c]))
+  const keys = [
+    ...contract.columns.filter((c) => c.unique && present.has(c.name)).map((c) => [c.name]),
+    ...(contract.unique ?? []),
+  ]
+  const results: ExpectationResult[] = []
+  for (const key of keys) {
+    const infos = key.map(typedAs)
+    results.push(
+      infos.every((i): i is ColumnInfo => i !== undefined)
+        ? await uniqueResult(session, table, infos, maxExamples)
+        : absentKey(key, present),
+    )
+  }
+  return results
 }
 
 async function runChecks(
