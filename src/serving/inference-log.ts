@@ -98,6 +98,8 @@ export class InferenceLog {
   written = 0
   dropped = 0
   failed = 0
+  /** Why the last failed write failed, for `/metrics` readers and operators. */
+  lastError: string | undefined
 
   constructor(
     private readonly sinks: Readonly<Record<LoggingPolicy['sink'], LogSink>>,
@@ -155,9 +157,10 @@ export class InferenceLog {
       try {
         await this.sinks[sink].write(rows)
         this.written += rows.length
-      } catch {
+      } catch (err) {
         // The log is best-effort by design: a failing sink must not take serving down.
         this.failed += rows.length
+        this.lastError = err instanceof Error ? err.message : String(err)
       }
     }
   }

@@ -3,7 +3,12 @@ import type { ColumnSpec, Schema, TensorSpec, ValueInfo } from '../models/index.
 import { InvalidParameterError } from '../shared/errors.js'
 import type { ValidationPolicy } from './deployment.js'
 import type { ColumnReader, RawTable } from './raw-table.js'
-import { elementReader, isFeedable, type ElementType } from './element-reader.js'
+import {
+  elementReader,
+  isFeedable,
+  type ElementReader,
+  type ElementType,
+} from './element-reader.js'
 
 /** Turns a request's table into the model's feeds, checking every value against the signature. */
 export interface CompiledInputs {
@@ -37,11 +42,24 @@ function allocate(type: ElementType, n: number): { [i: number]: unknown; length:
   return (Typed ? new Typed(n) : new Array<string>(n)) as { [i: number]: unknown; length: number }
 }
 
+/** The four conversions of a column (CSV or JSON, missing values allowed or not), made once. */
+function readersOf(type: ElementType, column: string) {
+  const made: ElementReader[] = []
+  return (textual: boolean, allowMissing: boolean): ElementReader =>
+    (made[(textual ? 2 : 0) + (allowMissing ? 1 : 0)] ??= elementReader(
+      type,
+      column,
+      textual,
+      allowMissing,
+    ))
+}
+
 function columnFeed(spec: ColumnSpec, info: Extract<ValueInfo, { isTensor: true }>): Feed {
   const type = info.type as ElementType
   const oneDim = info.shape.length === 1
+  const readers = readersOf(type, spec.name)
   return (read, rows, textual, policy) => {
-    const convert = elementReader(type, spec.name, textual, policy.missingValues === 'allow')
+    const convert = readers(textual, policy.missingValues === 'allow')
     const values = allocate(type, rows)
     if (read === undefined) {
       const fill = convert(null, 0)
@@ -79,13 +97,14 @@ function flatten(value: unknown, dims: readonly number[], out: unknown[], where:
 function tensorFeed(spec: TensorSpec, info: Extract<ValueInfo, { isTensor: true }>): Feed {
   const type = info.type as ElementType
   const inner = spec.shape.slice(1)
+  const readers = readersOf(type, spec.name)
   return (read, rows, textual, policy) => {
     if (read === undefined) throw new InvalidParameterError(`Input '${spec.name}' is missing`)
     const dims =
       rows === 0
         ? inner.map((d) => Math.max(d, 0))
         : rowDims(read(0), inner, `Input '${spec.name}', row 0`)
-    const convert = elementReader(type, spec.name, textual, policy.missingValues === 'allow')
+    const convert = readers(textual, policy.missingValues === 'allow')
     const values = allocate(type, rows * dims.reduce((a, b) => a * b, 1))
     let at = 0
     for (let row = 0; row < rows; row++) {
