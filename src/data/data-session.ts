@@ -1,9 +1,8 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBInstance } from '@duckdb/node-api'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InvalidParameterError, NotFoundError } from '../shared/errors.js'
-import { loadArrowFile } from './arrow/load-arrow-file.js'
 import { castExpression } from './column-cast.js'
 import { columnTypeOf, type ColumnInfo, type ColumnType } from './column-type.js'
 import { detectFormat, type DataFormat } from './data-format.js'
@@ -58,6 +57,8 @@ export class DataSession {
       temp_directory: tempDirectory,
     }
     if (threads !== undefined) options.threads = String(threads)
+    // Loaded on first use: the native binding costs every Lathe process half a second otherwise.
+    const { DuckDBInstance } = await import('@duckdb/node-api')
     const instance = await DuckDBInstance.create(':memory:', options)
     const connection = await instance.connect()
     // Timestamps with a zone are read as UTC instants, whatever the machine's zone.
@@ -85,7 +86,9 @@ export class DataSession {
     try {
       const from =
         format === 'arrow'
-          ? await loadArrowFile(this.connection, `${name}__arrow`, path)
+          ? await (
+              await import('./arrow/load-arrow-file.js')
+            ).loadArrowFile(this.connection, `${name}__arrow`, path)
           : readFunction(format, path, {
               varchar: await this.#varcharColumns(path, format, options.types),
               fullSniff: options.fullSniff ?? false,
