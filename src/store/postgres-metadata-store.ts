@@ -15,5 +15,9 @@ export function openPostgresMetadataStore(url: string): KyselyMetadataStore {
     },
   }
   const pool = new pg.Pool({ connectionString: url, max: 10, types })
+  // An idle pooled connection can be cut by the server (restart, failover, admin termination).
+  // The pool drops that client and opens a new one on the next query; without a listener the
+  // 'error' event would instead crash the whole process.
+  pool.on('error', () => {})
   return new KyselyMetadataStore(new PostgresDialect({ pool }), 'postgres')
 }
