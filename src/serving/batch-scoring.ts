@@ -203,6 +203,12 @@ export class BatchScoring {
   async #record(p: BatchPrediction, inputName: string): Promise<void> {
     const now = this.deps.clock.nowMs()
     const actor = currentActor()
+    const event = {
+      type: 'batch_prediction.completed',
+      subject: `batch_prediction:${p.id}`,
+      payload: predictionPayload(p, inputName),
+      actor,
+    }
     await this.deps.store.transaction<ServingTables, void>(async (trx) => {
       await trx
         .insertInto('batch_predictions')
@@ -221,29 +227,22 @@ export class BatchScoring {
           created_by: actor,
         })
         .execute()
-      const payload = {
-        id: p.id,
-        model: p.model,
-        version: p.version,
-        dataset_version_id: p.datasetVersionId ?? null,
-        input: p.input,
-        input_name: inputName,
-        input_digest: p.inputDigest,
-        output: p.output,
-        rows: p.rows,
-      }
-      await appendEvents(
-        trx,
-        [
-          {
-            type: 'batch_prediction.completed',
-            subject: `batch_prediction:${p.id}`,
-            payload,
-            actor,
-          },
-        ],
-        now,
-      )
+      await appendEvents(trx, [event], now)
     })
+  }
+}
+
+/** The event payload of a finished batch prediction (snake_case, as lineage rules read it). */
+function predictionPayload(p: BatchPrediction, inputName: string) {
+  return {
+    id: p.id,
+    model: p.model,
+    version: p.version,
+    dataset_version_id: p.datasetVersionId ?? null,
+    input: p.input,
+    input_name: inputName,
+    input_digest: p.inputDigest,
+    output: p.output,
+    rows: p.rows,
   }
 }

@@ -34,6 +34,16 @@ const rate = (v: number) => Number.isFinite(v) && v >= 0 && v <= 1
 
 /** The business rules of a configuration. @throws InvalidParameterError naming the field */
 export function checkConfig(c: DeploymentConfig): void {
+  checkRelease(c)
+  checkAnalysis(c.analysis)
+  check(
+    Number.isInteger(c.validation.maxRows) && c.validation.maxRows >= 1,
+    'validation.maxRows must be a positive integer',
+  )
+  check(rate(c.logging.sampleRate), 'logging.sampleRate must be between 0 and 1')
+}
+
+function checkRelease(c: DeploymentConfig): void {
   const steps = c.canary.steps
   check(steps.length > 0 && steps.length <= 20, 'canary.steps must list 1 to 20 weights')
   steps.forEach((w, i) => {
@@ -57,7 +67,9 @@ export function checkConfig(c: DeploymentConfig): void {
     Number.isInteger(c.shadow.maxInFlight) && c.shadow.maxInFlight > 0,
     'shadow.maxInFlight must be a positive integer',
   )
-  const a = c.analysis
+}
+
+function checkAnalysis(a: AnalysisPolicy): void {
   check(a.intervalSeconds > 0, 'analysis.intervalSeconds must be positive')
   check(
     a.windowSeconds >= a.intervalSeconds,
@@ -74,11 +86,6 @@ export function checkConfig(c: DeploymentConfig): void {
     Number.isInteger(a.failureLimit) && a.failureLimit >= 0,
     'analysis.failureLimit must be 0 or more',
   )
-  check(
-    Number.isInteger(c.validation.maxRows) && c.validation.maxRows >= 1,
-    'validation.maxRows must be a positive integer',
-  )
-  check(rate(c.logging.sampleRate), 'logging.sampleRate must be between 0 and 1')
 }
 
 /** `patch` over `base`, checked. @throws InvalidParameterError naming the bad field */

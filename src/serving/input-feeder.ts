@@ -116,54 +116,70 @@ function tensorFeed(spec: TensorSpec, info: Extract<ValueInfo, { isTensor: true 
   }
 }
 
+interface Feeder {
+  readonly name: string
+  readonly required: boolean
+  readonly feed: Feed
+}
+
+function compileFeeder(spec: Schema[number], graph: readonly ValueInfo[]): Feeder {
+  const info = graph.find((v) => v.name === spec.name)
+  if (!info?.isTensor) {
+    throw new InvalidParameterError(
+      `Signature input '${spec.name}' is not a tensor input of the graph`,
+    )
+  }
+  if (!isFeedable(info.type)) {
+    throw new InvalidParameterError(
+      `Graph input '${spec.name}' has type ${info.type}, which requests cannot carry`,
+    )
+  }
+  const feed = spec.type === 'tensor' ? tensorFeed(spec, info) : columnFeed(spec, info)
+  return { name: spec.name, required: spec.type === 'tensor' || spec.required !== false, feed }
+}
+
+/** The request-level checks: batch size, extra columns (when refused), missing columns. */
+function checkTable(
+  table: RawTable,
+  policy: ValidationPolicy,
+  feeders: readonly Feeder[],
+  readers: readonly (ColumnReader | undefined)[],
+): void {
+  const names = feeders.map((f) => f.name)
+  if (table.rows > policy.maxRows) {
+    throw new InvalidParameterError(
+      `The request has ${table.rows} rows; this deployment takes at most ${policy.maxRows} per request`,
+    )
+  }
+  if (policy.extraColumns === 'reject') {
+    const extra = table.names().filter((n) => !names.includes(n))
+    if (extra.length > 0) {
+      throw new InvalidParameterError(
+        `Unexpected column '${extra[0]}'; the model takes ${names.join(', ')}`,
+      )
+    }
+  }
+  const missing = feeders.filter((f, i) => f.required && readers[i] === undefined)
+  if (missing.length > 0) {
+    const list = missing.map((m) => `'${m.name}'`).join(', ')
+    throw new InvalidParameterError(
+      `Model is missing inputs [${list}]; the model takes ${names.join(', ')}`,
+    )
+  }
+}
+
 /**
  * Compiles the checks and conversions for a signature's inputs once per loaded model, so a
  * request costs one pass over its values. Graph element types decide the conversions (the
  * release gates have checked that the signature agrees with the graph).
  */
 export function compileInputs(inputs: Schema, graph: readonly ValueInfo[]): CompiledInputs {
-  const feeders = inputs.map((spec) => {
-    const info = graph.find((v) => v.name === spec.name)
-    if (!info?.isTensor) {
-      throw new InvalidParameterError(
-        `Signature input '${spec.name}' is not a tensor input of the graph`,
-      )
-    }
-    if (!isFeedable(info.type)) {
-      throw new InvalidParameterError(
-        `Graph input '${spec.name}' has type ${info.type}, which requests cannot carry`,
-      )
-    }
-    const feed = spec.type === 'tensor' ? tensorFeed(spec, info) : columnFeed(spec, info)
-    const required = spec.type === 'tensor' || spec.required !== false
-    return { name: spec.name, required, feed }
-  })
-  const names = feeders.map((f) => f.name)
-  const known = new Set(names)
+  const feeders = inputs.map((spec) => compileFeeder(spec, graph))
   return {
-    names,
+    names: feeders.map((f) => f.name),
     feeds(table, policy) {
-      if (table.rows > policy.maxRows) {
-        throw new InvalidParameterError(
-          `The request has ${table.rows} rows; this deployment takes at most ${policy.maxRows} per request`,
-        )
-      }
-      if (policy.extraColumns === 'reject') {
-        const extra = table.names().filter((n) => !known.has(n))
-        if (extra.length > 0) {
-          throw new InvalidParameterError(
-            `Unexpected column '${extra[0]}'; the model takes ${names.join(', ')}`,
-          )
-        }
-      }
       const readers = feeders.map((f) => table.column(f.name))
-      const missing = feeders.filter((f, i) => f.required && readers[i] === undefined)
-      if (missing.length > 0) {
-        const list = missing.map((m) => `'${m.name}'`).join(', ')
-        throw new InvalidParameterError(
-          `Model is missing inputs [${list}]; the model takes ${names.join(', ')}`,
-        )
-      }
+      checkTable(table, policy, feeders, readers)
       const feeds: Record<string, ort.Tensor> = {}
       feeders.forEach(({ name, feed }, i) => {
         feeds[name] = feed(readers[i], table.rows, table.textual, policy)

@@ -19,6 +19,9 @@ async function deployments(db: Kysely<unknown>) {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
     .execute()
+}
+
+async function releases(db: Kysely<unknown>) {
   await db.schema
     .createTable('deployment_releases')
     .ifNotExists()
@@ -94,6 +97,7 @@ export const servingMigrations: readonly NamedMigration[] = [
     name: 'serving-0001-deployments-releases-log',
     async up(db, ddl) {
       await deployments(db)
+      await releases(db)
       await inferenceLog(db, ddl)
       await batchPredictions(db)
     },

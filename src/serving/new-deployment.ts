@@ -4,6 +4,7 @@ import type {
   DeploymentConfig,
   DeploymentTarget,
   GateResult,
+  Release,
   Strategy,
 } from './deployment.js'
 import { deploymentSubject } from './deployment.js'
@@ -36,22 +37,7 @@ export function newDeployment(input: NewDeployment): Transition {
     strategy: input.strategy,
     version: input.version,
     previousVersion: undefined,
-    release: {
-      id: releaseId,
-      strategy: 'single',
-      stableVersion: undefined,
-      candidateVersion: input.version,
-      status: 'promoted',
-      weight: 100,
-      stepIndex: 0,
-      stepStartedAtMs: nowMs,
-      gates: input.gates,
-      reason: undefined,
-      trigger: 'create',
-      createdAtMs: nowMs,
-      updatedAtMs: nowMs,
-      createdBy: actor,
-    },
+    release: firstRelease(releaseId, input),
     config: input.config,
     revision: 1,
     createdAtMs: nowMs,
@@ -70,5 +56,24 @@ export function newDeployment(input: NewDeployment): Transition {
   return {
     next,
     events: [{ type: 'deployment.created', subject: deploymentSubject(input.name), payload }],
+  }
+}
+
+function firstRelease(id: string, input: NewDeployment): Release {
+  return {
+    id,
+    strategy: 'single',
+    stableVersion: undefined,
+    candidateVersion: input.version,
+    status: 'promoted',
+    weight: 100,
+    stepIndex: 0,
+    stepStartedAtMs: input.nowMs,
+    gates: input.gates,
+    reason: undefined,
+    trigger: 'create',
+    createdAtMs: input.nowMs,
+    updatedAtMs: input.nowMs,
+    createdBy: input.actor,
   }
 }

@@ -1,4 +1,4 @@
-import { PromText } from './prometheus-text.js'
+import { PromText, type Labels } from './prometheus-text.js'
 import { LATENCY_BUCKETS, VersionSeries, type Variant } from './version-series.js'
 
 /** Gauges the runtime reports at scrape time. */
@@ -35,109 +35,104 @@ export class ServingMetrics {
   /** The exposition text: requests, errors, latency, rows, in-flight, plus the runtime's gauges. */
   render(gauges: RuntimeGauges, buildVersion: string): string {
     const text = new PromText()
-    text.family(`${PREFIX}_build_info`, 'gauge', 'Lathe build; always 1.')
-    text.sample(`${PREFIX}_build_info`, { version: buildVersion }, 1)
-    const all = [...this.#series.values()]
-    const labels = (s: VersionSeries) => ({
-      deployment: s.deployment,
-      model: s.model,
-      version: s.version,
-      variant: s.variant,
-    })
-    text.family(
-      `${PREFIX}_inference_requests_total`,
-      'counter',
-      'Inference requests by protocol and HTTP status code.',
-    )
-    for (const s of all) {
-      for (const [key, count] of s.requests) {
-        const [protocol, code] = key.split(' ')
-        text.sample(
-          `${PREFIX}_inference_requests_total`,
-          { ...labels(s), protocol: protocol!, code: code! },
-          count,
-        )
-      }
-    }
-    text.family(
-      `${PREFIX}_inference_errors_total`,
-      'counter',
-      'Requests the model failed on (not bad input).',
-    )
-    for (const s of all) text.sample(`${PREFIX}_inference_errors_total`, labels(s), s.errors)
-    text.family(
-      `${PREFIX}_inference_request_duration_seconds`,
-      'histogram',
-      'Time to validate and score a request.',
-    )
-    for (const s of all) {
-      for (const [protocol, h] of s.latency) {
-        text.histogram(
-          `${PREFIX}_inference_request_duration_seconds`,
-          { ...labels(s), protocol },
-          LATENCY_BUCKETS,
-          h.counts,
-          h.sum,
-        )
-      }
-    }
-    text.family(`${PREFIX}_inference_rows_total`, 'counter', 'Rows scored.')
-    for (const s of all) text.sample(`${PREFIX}_inference_rows_total`, labels(s), s.rows)
-    text.family(`${PREFIX}_inference_in_flight_requests`, 'gauge', 'Requests being scored now.')
-    for (const s of all)
-      text.sample(`${PREFIX}_inference_in_flight_requests`, labels(s), s.inFlight)
+    emit(text, 'build_info', 'gauge', 'Lathe build; always 1.', [[{ version: buildVersion }, 1]])
+    renderSeries(text, [...this.#series.values()])
     renderGauges(text, gauges)
+    renderShadows(text, gauges.shadows)
     return text.toString()
   }
 }
 
+function renderSeries(text: PromText, all: readonly VersionSeries[]): void {
+  const requests = all.flatMap((s) =>
+    [...s.requests].map(([key, count]): Sample => {
+      const [protocol, code] = key.split(' ') as [string, string]
+      return [{ ...labels(s), protocol, code }, count]
+    }),
+  )
+  emit(text, 'inference_requests_total', 'counter', 'Requests by protocol and status.', requests)
+  const each = (value: (s: VersionSeries) => number) =>
+    all.map((s): Sample => [labels(s), value(s)])
+  const errors = each((s) => s.errors)
+  emit(text, 'inference_errors_total', 'counter', 'Model failures (not bad input).', errors)
+  const duration = `${PREFIX}_inference_request_duration_seconds`
+  text.family(duration, 'histogram', 'Time to validate and score a request.')
+  for (const s of all) {
+    for (const [protocol, h] of s.latency) {
+      text.histogram(duration, { ...labels(s), protocol }, LATENCY_BUCKETS, h.counts, h.sum)
+    }
+  }
+  emit(
+    text,
+    'inference_rows_total',
+    'counter',
+    'Rows scored.',
+    each((s) => s.rows),
+  )
+  const inFlight = each((s) => s.inFlight)
+  emit(text, 'inference_in_flight_requests', 'gauge', 'Requests being scored now.', inFlight)
+}
+
+type Sample = [Labels, number]
+
+function labels(s: VersionSeries): Labels {
+  return { deployment: s.deployment, model: s.model, version: s.version, variant: s.variant }
+}
+
+/** One metric family and its samples. */
+function emit(
+  text: PromText,
+  name: string,
+  type: 'counter' | 'gauge',
+  help: string,
+  samples: readonly Sample[],
+): void {
+  text.family(`${PREFIX}_${name}`, type, help)
+  for (const [l, value] of samples) text.sample(`${PREFIX}_${name}`, l, value)
+}
+
 function renderGauges(text: PromText, gauges: RuntimeGauges): void {
-  text.family(`${PREFIX}_model_loaded`, 'gauge', 'Model versions loaded in this process.')
-  for (const m of gauges.loaded)
-    text.sample(`${PREFIX}_model_loaded`, { model: m.model, version: m.version }, 1)
-  text.family(
-    `${PREFIX}_rollout_weight`,
+  const loaded = gauges.loaded.map((m): Sample => [{ model: m.model, version: m.version }, 1])
+  emit(text, 'model_loaded', 'gauge', 'Model versions loaded in this process.', loaded)
+  const weights = gauges.weights.map((w): Sample => [
+    { deployment: w.deployment, version: w.version },
+    w.weight,
+  ])
+  emit(
+    text,
+    'rollout_weight',
     'gauge',
     'Share of live traffic (percent) each version answers.',
+    weights,
   )
-  for (const w of gauges.weights) {
-    text.sample(
-      `${PREFIX}_rollout_weight`,
-      { deployment: w.deployment, version: w.version },
-      w.weight,
-    )
-  }
-  text.family(
-    `${PREFIX}_shadow_rows_total`,
+  const log = Object.entries(gauges.log).map(([result, value]): Sample => [{ result }, value])
+  emit(text, 'inference_log_entries_total', 'counter', 'Inference log entries by outcome.', log)
+}
+
+function renderShadows(text: PromText, shadows: RuntimeGauges['shadows']): void {
+  const shadow = (s: RuntimeGauges['shadows'][number]) => ({
+    deployment: s.deployment,
+    version: s.version,
+  })
+  emit(
+    text,
+    'shadow_rows_total',
     'counter',
     'Rows a shadow version scored beside the primary, by agreement.',
+    shadows.flatMap((s): Sample[] => [
+      [{ ...shadow(s), result: 'agree' }, s.agreedRows],
+      [{ ...shadow(s), result: 'differ' }, s.comparedRows - s.agreedRows],
+    ]),
   )
-  for (const s of gauges.shadows) {
-    const l = { deployment: s.deployment, version: s.version }
-    text.sample(`${PREFIX}_shadow_rows_total`, { ...l, result: 'agree' }, s.agreedRows)
-    text.sample(
-      `${PREFIX}_shadow_rows_total`,
-      { ...l, result: 'differ' },
-      s.comparedRows - s.agreedRows,
-    )
-  }
-  text.family(
-    `${PREFIX}_shadow_calls_lost_total`,
+  emit(
+    text,
+    'shadow_calls_lost_total',
     'counter',
     'Shadow calls that failed, timed out or were dropped.',
+    shadows.flatMap((s): Sample[] => [
+      [{ ...shadow(s), reason: 'error' }, s.errors],
+      [{ ...shadow(s), reason: 'timeout' }, s.timeouts],
+      [{ ...shadow(s), reason: 'dropped' }, s.dropped],
+    ]),
   )
-  for (const s of gauges.shadows) {
-    const l = { deployment: s.deployment, version: s.version }
-    text.sample(`${PREFIX}_shadow_calls_lost_total`, { ...l, reason: 'error' }, s.errors)
-    text.sample(`${PREFIX}_shadow_calls_lost_total`, { ...l, reason: 'timeout' }, s.timeouts)
-    text.sample(`${PREFIX}_shadow_calls_lost_total`, { ...l, reason: 'dropped' }, s.dropped)
-  }
-  text.family(
-    `${PREFIX}_inference_log_entries_total`,
-    'counter',
-    'Inference log entries by outcome.',
-  )
-  for (const [result, value] of Object.entries(gauges.log)) {
-    text.sample(`${PREFIX}_inference_log_entries_total`, { result }, value)
-  }
 }

@@ -197,39 +197,45 @@ function v2Routes(scope: FastifyInstance, serving: Serving): void {
     return reply.status(ready ? 200 : 503).send({ ready })
   })
   for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
-    scope.get(base, async (request) => {
-      const p = V2ModelParams.parse(request.params)
-      const live = deploymentOf(serving, p.name)
-      if (!served(live, p.version))
-        throw new NotFoundError(`Model '${p.name}' has no version ${p.version} being served`)
-      return metadata(live)
-    })
-    scope.get(`${base}/ready`, async (request, reply) => {
-      const p = V2ModelParams.parse(request.params)
-      const live = deploymentOf(serving, p.name)
-      if (!served(live, p.version))
-        throw new NotFoundError(`Model '${p.name}' has no version ${p.version} being served`)
-      return reply.send({ name: p.name, ready: true })
-    })
-    scope.post(`${base}/infer`, { bodyLimit: serving.maxBodyBytes }, async (request, reply) => {
-      reply.header('x-request-id', requestIdOf(request))
-      const p = V2ModelParams.parse(request.params)
-      deploymentOf(serving, p.name)
-      const v2 = parseV2Request(request.body)
-      const result = await score(serving, request, reply, {
-        deployment: p.name,
-        table: v2.table,
-        protocol: 'v2',
-        version: p.version,
-      })
-      return {
-        model_name: p.name,
-        model_version: String(result.version),
-        id: v2.id ?? (reply.getHeader('x-request-id') as string),
-        outputs: v2Outputs(result.outputs, v2.outputs),
-      }
-    })
+    v2ModelRoutes(scope, serving, base)
   }
+}
+
+/** A model's metadata, readiness and inference, at `base` (with or without a version). */
+function v2ModelRoutes(scope: FastifyInstance, serving: Serving, base: string): void {
+  const servedModel = (params: unknown) => {
+    const p = V2ModelParams.parse(params)
+    const live = deploymentOf(serving, p.name)
+    if (!served(live, p.version)) {
+      throw new NotFoundError(`Model '${p.name}' has no version ${p.version} being served`)
+    }
+    return { ...p, live }
+  }
+  scope.get(base, async (request) => metadata(servedModel(request.params).live))
+  scope.get(`${base}/ready`, async (request) => ({
+    name: servedModel(request.params).name,
+    ready: true,
+  }))
+  scope.post(`${base}/infer`, { bodyLimit: serving.maxBodyBytes }, async (request, reply) => {
+    const requestId = requestIdOf(request)
+    reply.header('x-request-id', requestId)
+    const p = V2ModelParams.parse(request.params)
+    deploymentOf(serving, p.name)
+    const v2 = parseV2Request(request.body)
+    const target = {
+      deployment: p.name,
+      table: v2.table,
+      protocol: 'v2' as const,
+      version: p.version,
+    }
+    const result = await score(serving, request, reply, target)
+    return {
+      model_name: p.name,
+      model_version: String(result.version),
+      id: v2.id ?? requestId,
+      outputs: v2Outputs(result.outputs, v2.outputs),
+    }
+  })
 }
 
 /**

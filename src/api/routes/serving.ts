@@ -141,57 +141,44 @@ export function servingRoutes(app: FastifyInstance, { serving }: Lathe): void {
     json(await deployments.create({ ...b, config: configPatch(b.config) })),
   )
   route(app, 'GET', `${BASE}/:name`, one, async (p) => json(await deployments.get(p.name)))
-  route(
-    app,
-    'PATCH',
-    `${BASE}/:name`,
-    { params: C.DeploymentParams, input: C.UpdateDeploymentBody },
-    async (p, b) => json(await deployments.update(p.name, { ...b, config: configPatch(b.config) })),
+  const update = { params: C.DeploymentParams, input: C.UpdateDeploymentBody }
+  route(app, 'PATCH', `${BASE}/:name`, update, async (p, b) =>
+    json(await deployments.update(p.name, { ...b, config: configPatch(b.config) })),
   )
   route(app, 'DELETE', `${BASE}/:name`, one, async (p) => {
     await deployments.delete(p.name)
     return {}
   })
+  releaseRoutes(app, serving, json)
+  const log = { params: C.DeploymentParams, input: C.LogQueryParams }
+  route(app, 'GET', `${BASE}/:name/log`, log, async (p, q) => {
+    await deployments.get(p.name)
+    await serving.inferenceLog.flush()
+    const query = { fromMs: q.from_ms, toMs: q.to_ms, afterId: q.after_id, limit: q.limit }
+    const rows = await serving.readLog({ deployment: p.name, ...query })
+    return { requests: rows.map(logJson) }
+  })
+}
+
+/** A deployment's releases: list, start, promote, roll back. */
+function releaseRoutes(
+  app: FastifyInstance,
+  { deployments }: Serving,
+  json: (d: Deployment) => object,
+): void {
+  const one = { params: C.DeploymentParams, input: C.Empty }
   route(app, 'GET', `${BASE}/:name/releases`, one, async (p) => ({
     releases: (await deployments.releases(p.name)).map(releaseJson),
   }))
-  route(
-    app,
-    'POST',
-    `${BASE}/:name/releases`,
-    { params: C.DeploymentParams, input: C.ReleaseBody },
-    async (p, b) => json(await deployments.release(p.name, b)),
+  const start = { params: C.DeploymentParams, input: C.ReleaseBody }
+  route(app, 'POST', `${BASE}/:name/releases`, start, async (p, b) =>
+    json(await deployments.release(p.name, b)),
   )
-  route(
-    app,
-    'POST',
-    `${BASE}/:name/promote`,
-    { params: C.DeploymentParams, input: C.DecisionBody },
-    async (p, b) => json(await deployments.promote(p.name, b.reason)),
+  const decision = { params: C.DeploymentParams, input: C.DecisionBody }
+  route(app, 'POST', `${BASE}/:name/promote`, decision, async (p, b) =>
+    json(await deployments.promote(p.name, b.reason)),
   )
-  route(
-    app,
-    'POST',
-    `${BASE}/:name/rollback`,
-    { params: C.DeploymentParams, input: C.DecisionBody },
-    async (p, b) => json(await deployments.rollback(p.name, b.reason)),
-  )
-  route(
-    app,
-    'GET',
-    `${BASE}/:name/log`,
-    { params: C.DeploymentParams, input: C.LogQueryParams },
-    async (p, q) => {
-      await deployments.get(p.name)
-      await serving.inferenceLog.flush()
-      const rows = await serving.readLog({
-        deployment: p.name,
-        fromMs: q.from_ms,
-        toMs: q.to_ms,
-        afterId: q.after_id,
-        limit: q.limit,
-      })
-      return { requests: rows.map(logJson) }
-    },
+  route(app, 'POST', `${BASE}/:name/rollback`, decision, async (p, b) =>
+    json(await deployments.rollback(p.name, b.reason)),
   )
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import type { ConfigPatch, Deployment, PiiAction, Release, Strategy } from '../../serving/index.js'
 import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
-import { formatTime, printPairs, printRows } from '../output.js'
+import { formatTime, printPairs, printRows, type Column } from '../output.js'
 
 type Kind = 'number' | 'numbers' | 'text' | 'pii' | readonly string[]
 
@@ -107,47 +107,38 @@ export function parseModelRef(text: string): { model: string; alias?: string; ve
 
 function printDeployment(d: Deployment, releases: readonly Release[] = []): void {
   const r = d.release
+  const at = r?.status === 'progressing' ? ` at ${r.weight}%` : ''
   printPairs(`deployment ${d.name}`, [
     ['model', d.model],
     ['target', 'alias' in d.target ? `@${d.target.alias}` : `version ${d.target.version}`],
     ['strategy', d.strategy],
     ['serving version', d.version],
     ['previous version', d.previousVersion],
-    [
-      'release',
-      r
-        ? `${r.strategy} of version ${r.candidateVersion}: ${r.status}${r.status === 'progressing' ? ` at ${r.weight}%` : ''}`
-        : undefined,
-    ],
+    ['release', r ? `${r.strategy} of version ${r.candidateVersion}: ${r.status}${at}` : undefined],
     ['reason', r?.reason],
     ['updated', formatTime(d.updatedAtMs)],
   ])
-  if (r) {
-    printRows(
-      r.gates,
-      [
-        { header: 'gate', value: (g) => g.gate },
-        { header: 'passed', value: (g) => (g.passed ? 'yes' : 'NO') },
-        { header: 'detail', value: (g) => g.detail },
-      ],
-      { empty: '' },
-    )
-  }
-  if (releases.length > 0) {
-    printRows(
-      releases,
-      [
-        { header: 'release', value: (x) => x.id.slice(0, 8) },
-        { header: 'strategy', value: (x) => x.strategy },
-        { header: 'from → to', value: (x) => `${x.stableVersion ?? '-'} → ${x.candidateVersion}` },
-        { header: 'status', value: (x) => x.status },
-        { header: 'trigger', value: (x) => x.trigger },
-        { header: 'by', value: (x) => x.createdBy },
-        { header: 'at', value: (x) => formatTime(x.createdAtMs) },
-      ],
-      { empty: '' },
-    )
-  }
+  if (r) printHistory(r, releases)
+}
+
+/** The latest release's gates, then every release. */
+function printHistory(r: Release, releases: readonly Release[]): void {
+  const gates: Column<Release['gates'][number]>[] = [
+    { header: 'gate', value: (g) => g.gate },
+    { header: 'passed', value: (g) => (g.passed ? 'yes' : 'NO') },
+    { header: 'detail', value: (g) => g.detail },
+  ]
+  printRows(r.gates, gates, { empty: '' })
+  if (releases.length === 0) return
+  const columns: Column<Release>[] = [
+    { header: 'strategy', value: (x) => x.strategy },
+    { header: 'from → to', value: (x) => `${x.stableVersion ?? '-'} → ${x.candidateVersion}` },
+    { header: 'status', value: (x) => x.status },
+    { header: 'trigger', value: (x) => x.trigger },
+    { header: 'by', value: (x) => x.createdBy },
+    { header: 'at', value: (x) => formatTime(x.createdAtMs) },
+  ]
+  printRows(releases, columns, { empty: '' })
 }
 
 function show(d: Deployment, json: boolean | undefined): void {
@@ -160,24 +151,20 @@ export function registerDeployCommands(program: Command): void {
   const deploy = program
     .command('deploy')
     .description('deployments: create, release, promote, roll back')
+  registerChangeCommands(deploy)
+  registerReleaseCommands(deploy)
+  registerReadCommands(deploy)
+}
+
+function registerChangeCommands(deploy: Command): void {
   configOptions(deploy.command('create <name>'))
-    .description(
-      'serve a registered model: --model NAME@alias (followed as it moves) or NAME/VERSION',
-    )
+    .description('serve a registered model: --model NAME@alias (followed as it moves) or NAME/N')
     .requiredOption('--model <ref>', 'NAME@alias, NAME/VERSION, or NAME (follows @champion)')
     .action(async (name: string, o: Flags & { model: string }, command: Command) =>
       withLathe(command, async (lathe) => {
-        const ref = parseModelRef(o.model)
         const strategy = o.strategy as Strategy | undefined
-        show(
-          await lathe.serving.deployments.create({
-            name,
-            ...ref,
-            strategy,
-            config: configFromFlags(o),
-          }),
-          o.json === true,
-        )
+        const input = { name, ...parseModelRef(o.model), strategy, config: configFromFlags(o) }
+        show(await lathe.serving.deployments.create(input), o.json === true)
       }),
     )
   configOptions(deploy.command('update <name>'))
@@ -188,34 +175,35 @@ export function registerDeployCommands(program: Command): void {
       async (name: string, o: Flags & { alias?: string; version?: string }, command: Command) =>
         withLathe(command, async (lathe) => {
           const version = number(o.version, '--version')
-          const input = {
-            alias: o.alias,
-            version,
-            strategy: o.strategy as Strategy | undefined,
-            config: configFromFlags(o),
-          }
+          const strategy = o.strategy as Strategy | undefined
+          const input = { alias: o.alias, version, strategy, config: configFromFlags(o) }
           show(await lathe.serving.deployments.update(name, input), o.json === true)
         }),
     )
+  deploy
+    .command('delete <name>')
+    .description('stop serving a deployment and delete it')
+    .action(async (name: string, _o: unknown, command: Command) =>
+      withLathe(command, async (lathe) => {
+        await lathe.serving.deployments.delete(name)
+        console.log(`Deleted deployment ${name}`)
+      }),
+    )
+}
+
+function registerReleaseCommands(deploy: Command): void {
   deploy
     .command('release <name>')
     .description('release a version through the gates with the deployment strategy (or --strategy)')
     .requiredOption('--version <n>', 'the candidate version')
     .option('--strategy <strategy>', 'single, canary, shadow or blue-green')
     .option('--json', 'print JSON')
-    .action(
-      async (
-        name: string,
-        o: { version: string; strategy?: string; json?: boolean },
-        command: Command,
-      ) =>
-        withLathe(command, async (lathe) => {
-          const input = {
-            version: number(o.version, '--version')!,
-            strategy: o.strategy as Strategy | undefined,
-          }
-          show(await lathe.serving.deployments.release(name, input), o.json)
-        }),
+    .action(async (name: string, o: Flags & { version: string }, command: Command) =>
+      withLathe(command, async (lathe) => {
+        const version = number(o.version, '--version')!
+        const input = { version, strategy: o.strategy as Strategy | undefined }
+        show(await lathe.serving.deployments.release(name, input), o.json === true)
+      }),
     )
   for (const [verb, what] of [
     ['promote', 'make the release candidate the stable version'],
@@ -229,17 +217,31 @@ export function registerDeployCommands(program: Command): void {
       .action(async (name: string, o: { reason?: string; json?: boolean }, command: Command) =>
         withLathe(command, async (lathe) => {
           const { deployments } = lathe.serving
-          show(
-            verb === 'promote'
-              ? await deployments.promote(name, o.reason)
-              : await deployments.rollback(name, o.reason),
-            o.json,
-          )
+          const decide = verb === 'promote' ? deployments.promote : deployments.rollback
+          show(await decide.call(deployments, name, o.reason), o.json)
         }),
       )
   }
-  registerReadCommands(deploy)
 }
+
+const LIST_COLUMNS: Column<Deployment>[] = [
+  { header: 'name', value: (d) => d.name },
+  { header: 'model', value: (d) => d.model },
+  {
+    header: 'target',
+    value: (d) => ('alias' in d.target ? `@${d.target.alias}` : `v${d.target.version}`),
+  },
+  { header: 'strategy', value: (d) => d.strategy },
+  { header: 'version', value: (d) => d.version },
+  {
+    header: 'release',
+    value: (d) => (d.release ? `${d.release.status} v${d.release.candidateVersion}` : ''),
+  },
+  {
+    header: 'weight',
+    value: (d) => (d.release?.status === 'progressing' ? `${d.release.weight}%` : ''),
+  },
+]
 
 function registerReadCommands(deploy: Command): void {
   deploy
@@ -249,31 +251,9 @@ function registerReadCommands(deploy: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { model?: string; json?: boolean }, command: Command) =>
       withLathe(command, async (lathe) => {
-        printRows(
-          await lathe.serving.deployments.list(o.model),
-          [
-            { header: 'name', value: (d) => d.name },
-            { header: 'model', value: (d) => d.model },
-            {
-              header: 'target',
-              value: (d) => ('alias' in d.target ? `@${d.target.alias}` : `v${d.target.version}`),
-            },
-            { header: 'strategy', value: (d) => d.strategy },
-            { header: 'version', value: (d) => d.version },
-            {
-              header: 'release',
-              value: (d) => (d.release ? `${d.release.status} v${d.release.candidateVersion}` : ''),
-            },
-            {
-              header: 'weight',
-              value: (d) => (d.release?.status === 'progressing' ? `${d.release.weight}%` : ''),
-            },
-          ],
-          {
-            json: o.json,
-            empty: 'No deployments yet: lathe deploy create NAME --model MODEL@champion',
-          },
-        )
+        const empty = 'No deployments yet: lathe deploy create NAME --model MODEL@champion'
+        const list = await lathe.serving.deployments.list(o.model)
+        printRows(list, LIST_COLUMNS, { json: o.json, empty })
       }),
     )
   deploy
@@ -286,15 +266,6 @@ function registerReadCommands(deploy: Command): void {
         const releases = await lathe.serving.deployments.releases(name)
         if (o.json) return console.log(JSON.stringify({ ...d, releases }, null, 2))
         printDeployment(d, releases)
-      }),
-    )
-  deploy
-    .command('delete <name>')
-    .description('stop serving a deployment and delete it')
-    .action(async (name: string, _o: unknown, command: Command) =>
-      withLathe(command, async (lathe) => {
-        await lathe.serving.deployments.delete(name)
-        console.log(`Deleted deployment ${name}`)
       }),
     )
 }

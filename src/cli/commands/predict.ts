@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress'
 import type { Command } from 'commander'
+import type { Lathe } from '../../main.js'
 import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
 import { printPairs } from '../output.js'
@@ -13,6 +14,49 @@ interface PredictOptions {
   chunkRows: string
   progress: boolean
   json?: boolean
+}
+
+/** A progress bar started on the first report (when the total is known), or none. */
+function progress(enabled: boolean) {
+  const bar = enabled
+    ? new cliProgress.SingleBar(
+        { noTTYOutput: true, format: 'scoring [{bar}] {value}/{total} rows' },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined
+  let started = false
+  return {
+    update(done: number, total: number) {
+      if (!started) bar?.start(total, 0)
+      started = true
+      bar?.update(done)
+    },
+    stop: () => bar?.stop(),
+  }
+}
+
+async function predict(lathe: Lathe, o: PredictOptions): Promise<void> {
+  if (!o.output.endsWith('.parquet')) {
+    throw new InvalidParameterError(`--output must be a .parquet file, got '${o.output}'`)
+  }
+  const chunkRows = Number(o.chunkRows)
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) {
+    throw new InvalidParameterError(`--chunk-rows must be a positive integer, got '${o.chunkRows}'`)
+  }
+  const bar = progress(o.progress && !o.json)
+  const { input, dataset, output } = o
+  const result = await lathe.serving.batch
+    .score({ ...parseModelRef(o.model), input, dataset, output, chunkRows, onProgress: bar.update })
+    .finally(bar.stop)
+  await lathe.lineage.drain()
+  if (o.json) return console.log(JSON.stringify(result, null, 2))
+  printPairs('batch prediction', [
+    ['id', result.id],
+    ['model', `${result.model} version ${result.version}`],
+    ['input', result.input],
+    ['rows', result.rows],
+    ['output', result.output],
+  ])
 }
 
 /** `lathe predict`: batch scoring of a file or a stored dataset version, in streaming chunks. */
@@ -30,47 +74,6 @@ export function registerPredictCommand(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action(async (o: PredictOptions, command: Command) =>
-      withLathe(command, async (lathe) => {
-        if (!o.output.endsWith('.parquet')) {
-          throw new InvalidParameterError(`--output must be a .parquet file, got '${o.output}'`)
-        }
-        const chunkRows = Number(o.chunkRows)
-        if (!Number.isInteger(chunkRows) || chunkRows < 1) {
-          throw new InvalidParameterError(
-            `--chunk-rows must be a positive integer, got '${o.chunkRows}'`,
-          )
-        }
-        const bar =
-          o.progress && !o.json
-            ? new cliProgress.SingleBar(
-                { noTTYOutput: true, format: 'scoring [{bar}] {value}/{total} rows' },
-                cliProgress.Presets.shades_classic,
-              )
-            : undefined
-        let started = false
-        const result = await lathe.serving.batch
-          .score({
-            ...parseModelRef(o.model),
-            input: o.input,
-            dataset: o.dataset,
-            output: o.output,
-            chunkRows,
-            onProgress: (done, total) => {
-              if (!started) bar?.start(total, 0)
-              started = true
-              bar?.update(done)
-            },
-          })
-          .finally(() => bar?.stop())
-        await lathe.lineage.drain()
-        if (o.json) return console.log(JSON.stringify(result, null, 2))
-        printPairs('batch prediction', [
-          ['id', result.id],
-          ['model', `${result.model} version ${result.version}`],
-          ['input', result.input],
-          ['rows', result.rows],
-          ['output', result.output],
-        ])
-      }),
+      withLathe(command, (lathe) => predict(lathe, o)),
     )
 }
