@@ -146,6 +146,26 @@ for (const backend of testBackends) {
       )
     })
 
+    it('rolls back a canary whose predictions drift from the stable version', async () => {
+      const { serving } = t.lathe
+      await registerModel(t.lathe, 'fraud', classifierFiles({ seed: 3, skewed: true }))
+      await serving.deployments.update('fraud', {
+        config: { canary: { steps: [50, 100] }, analysis: { maxDrift: 0.3 } },
+      })
+      await serving.deployments.release('fraud', { version: 4 })
+      await serving.controller.tick()
+      for (let i = 0; i < 300; i++) {
+        const body = { dataframe_records: tabularRecords(1, 1000 + i) }
+        await invoke(t.app, 'fraud', body, { 'x-lathe-route-key': `user-${i}` })
+      }
+      t.clock.advance(10_000)
+      const [result] = await serving.controller.tick()
+      expect(result).toMatchObject({ verdict: 'fail', action: 'rolled_back' })
+      expect(result!.drift).toBeGreaterThan(0.3)
+      const d = await serving.deployments.get('fraud')
+      expect(d.release!.reason).toMatch(/prediction drift 0\.\d+ > 0\.3/)
+    })
+
     it('waits while too few canary requests arrive: inconclusive is never a pass', async () => {
       const { serving } = t.lathe
       await serving.deployments.release('fraud', { version: 2 })

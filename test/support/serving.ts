@@ -37,9 +37,17 @@ export function tabularRecords(rows: number, seed = 7): Record<string, unknown>[
   }))
 }
 
-/** A logistic regression (or, with `gbdt`, boosted trees) on x1, x2, x3, city → label. */
-export function classifierFiles(options: { seed?: number; gbdt?: boolean } = {}): ModelFiles {
-  const frame = makeTabularFrame({ rows: 300, seed: options.seed ?? 1 })
+/**
+ * A logistic regression (or, with `gbdt`, boosted trees) on x1, x2, x3, city → label. With
+ * `skewed`, it learns from labels that are almost all `c0`, so its predictions drift far from
+ * a normal version's.
+ */
+export function classifierFiles(
+  options: { seed?: number; gbdt?: boolean; skewed?: boolean } = {},
+): ModelFiles {
+  const table = makeTabularFrame({ rows: 300, seed: options.seed ?? 1 })
+  const label = (table.label as string[]).map((l, i) => (options.skewed ? (i % 20 ? 'c0' : l) : l))
+  const frame = { ...table, label }
   const train = { target: 'label', features: ['x1', 'x2', 'x3', 'city'], seed: options.seed ?? 1 }
   const model = options.gbdt
     ? trainGradientBoostingClassifier(frame, { ...train, maxIterations: 20 })
