@@ -41,6 +41,8 @@ export interface LoadedModel {
   readonly inputNames: readonly string[]
   readonly outputNames: readonly string[]
   readonly inputExample: unknown
+  /** The ONNX file, for loading the same model elsewhere (the shadow worker). */
+  readonly bytes: Uint8Array
   /** Requests running on it now (it is not unloaded before they finish). */
   inFlight: number
   /**
@@ -48,6 +50,8 @@ export interface LoadedModel {
    * @throws InvalidParameterError for bad input, ModelError when the model itself fails
    */
   predict(table: RawTable, policy: ValidationPolicy): Promise<ModelOutputs>
+  /** The checked feeds alone. @throws InvalidParameterError for bad input */
+  feeds(table: RawTable, policy: ValidationPolicy): Record<string, ort.Tensor>
 }
 
 function outputNamesOf(signature: ModelSignature, onnx: OnnxModel): string[] {
@@ -103,11 +107,16 @@ export async function loadModel(
     inputNames: signature.inputs.map((s) => s.name),
     outputNames: outputNamesOf(signature, onnx),
     inputExample: pkg.inputExample,
+    bytes: pkg.onnx,
     inFlight: 0,
     async predict(table, policy) {
-      if (!inputs)
+      return run(loaded, loaded.feeds(table, policy))
+    },
+    feeds(table, policy) {
+      if (!inputs) {
         throw new ModelError(version, `Model version ${version} does not match its signature`)
-      return run(loaded, inputs.feeds(table, policy))
+      }
+      return inputs.feeds(table, policy)
     },
   }
   return loaded

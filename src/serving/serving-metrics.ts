@@ -15,6 +15,8 @@ export interface RuntimeGauges {
     dropped: number
   }[]
   readonly log: { readonly written: number; readonly dropped: number; readonly failed: number }
+  /** Whether shadow copies run on their worker thread (else in the main thread). */
+  readonly shadowWorker: boolean
 }
 
 const PREFIX = 'lathe'
@@ -107,6 +109,14 @@ function renderGauges(text: PromText, gauges: RuntimeGauges): void {
   )
   const log = Object.entries(gauges.log).map(([result, value]): Sample => [{ result }, value])
   emit(text, 'inference_log_entries_total', 'counter', 'Inference log entries by outcome.', log)
+  const worker: Sample[] = [[{}, gauges.shadowWorker ? 1 : 0]]
+  emit(
+    text,
+    'shadow_worker_up',
+    'gauge',
+    'Shadows run off the main thread (1) or on it (0).',
+    worker,
+  )
 }
 
 function renderShadows(text: PromText, shadows: RuntimeGauges['shadows']): void {

@@ -7,7 +7,8 @@ import type { ModelCache } from './model-cache.js'
 import type { ModelOutputs } from './prediction-output.js'
 import type { RawTable } from './raw-table.js'
 import type { RuntimeGauges, ServingMetrics } from './serving-metrics.js'
-import { runShadow } from './shadow-runner.js'
+import type { ShadowPool } from './shadow-pool.js'
+import { runShadow, type ShadowLogger } from './shadow-runner.js'
 import { routesToCanary } from './traffic.js'
 import type { Protocol, Variant } from './version-series.js'
 
@@ -43,6 +44,7 @@ export class ServingRuntime {
     private readonly cache: ModelCache,
     private readonly metrics: ServingMetrics,
     private readonly log: InferenceLog,
+    private readonly shadows?: ShadowPool,
   ) {}
 
   /** The live view of a deployment, if this process serves it. */
@@ -126,6 +128,7 @@ export class ServingRuntime {
         d.shadow ? [{ deployment: d.spec.name, ...d.shadow.summary.toJSON() }] : [],
       ),
       log: { written: this.log.written, dropped: this.log.dropped, failed: this.log.failed },
+      shadowWorker: this.shadows?.available() ?? false,
     }
   }
 
@@ -171,9 +174,8 @@ export class ServingRuntime {
     target.profile?.add(outputs.values().next().value)
     this.#offer(live, target, request, outputs, latencyMs)
     if (live.shadow && live.candidate && target === live.stable) {
-      runShadow(live, live.candidate, live.shadow, request, outputs, (version, out, ms) =>
-        this.#offer(live, version, request, out, ms),
-      )
+      const log: ShadowLogger = (version, out, ms) => this.#offer(live, version, request, out, ms)
+      runShadow(live, live.candidate, live.shadow, request, outputs, log, this.shadows)
     }
     return { version: loaded.version, variant: target.series.variant, outputs }
   }

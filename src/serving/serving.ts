@@ -15,6 +15,7 @@ import { ModelCache } from './model-cache.js'
 import { ReleaseController } from './release-controller.js'
 import { ServingMetrics } from './serving-metrics.js'
 import { ServingRuntime } from './serving-runtime.js'
+import { ShadowPool } from './shadow-pool.js'
 
 /** Tuning of one serving process. */
 export interface ServingOptions {
@@ -42,6 +43,7 @@ export class Serving {
   /** Deployments this process could not load, with why (readiness reports them). */
   readonly loadErrors = new Map<string, string>()
   readonly #cache: ModelCache
+  readonly #shadows: ShadowPool
   #started: Promise<void> | undefined
   #serving = false
 
@@ -54,7 +56,8 @@ export class Serving {
     this.metrics = new ServingMetrics()
     const sinks = { db: dbLogSink(deps.store), parquet: parquetLogSink(deps.artifacts) }
     this.inferenceLog = new InferenceLog(sinks, deps.clock, { flushIntervalMs: options.logFlushMs })
-    this.runtime = new ServingRuntime(this.#cache, this.metrics, this.inferenceLog)
+    this.#shadows = new ShadowPool()
+    this.runtime = new ServingRuntime(this.#cache, this.metrics, this.inferenceLog, this.#shadows)
     this.deployments = new DeploymentService(deps, this.#cache, this.runtime)
     this.controller = new ReleaseController(this.runtime, this.deployments, deps.clock)
     this.batch = new BatchScoring(deps, this.#cache)
@@ -90,6 +93,7 @@ export class Serving {
   async close(): Promise<void> {
     this.controller.stop()
     await this.inferenceLog.close()
+    await this.#shadows.close()
     await this.#cache.close()
   }
 

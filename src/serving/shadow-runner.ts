@@ -1,6 +1,7 @@
 import type { LiveDeployment, LiveVersion, ShadowState } from './live-deployment.js'
 import type { ModelOutputs } from './prediction-output.js'
 import type { InferRequest } from './serving-runtime.js'
+import type { ShadowPool } from './shadow-pool.js'
 
 /** Logs a shadow answer (or its failure) beside the primary's, under the same request id. */
 export type ShadowLogger = (
@@ -11,7 +12,8 @@ export type ShadowLogger = (
 
 /**
  * Copies a request to the shadow version after the caller's answer is on its way: sampled,
- * bounded (calls beyond `maxInFlight` are dropped, never queued), and cut off after `timeoutMs`.
+ * bounded (calls beyond `maxInFlight` are dropped, never queued), cut off after `timeoutMs`, and
+ * run on the shadow worker thread when there is one, so its model time is not the callers'.
  * Whatever the shadow does — slow, failing, throwing — the caller's answer is already decided.
  */
 export function runShadow(
@@ -21,6 +23,7 @@ export function runShadow(
   request: InferRequest,
   primary: ModelOutputs,
   log: ShadowLogger,
+  pool?: ShadowPool,
 ): void {
   const plan = live.spec.config.shadow
   if (plan.sampleRate < 1 && Math.random() >= plan.sampleRate) return
@@ -29,7 +32,7 @@ export function runShadow(
     return
   }
   state.inFlight++
-  setImmediate(() => void mirror(live, shadow, state, request, primary, log))
+  setImmediate(() => void mirror(live, shadow, state, request, primary, log, pool))
 }
 
 async function mirror(
@@ -39,6 +42,7 @@ async function mirror(
   request: InferRequest,
   primary: ModelOutputs,
   log: ShadowLogger,
+  pool: ShadowPool | undefined,
 ): Promise<void> {
   const { summary } = state
   const started = performance.now()
@@ -49,7 +53,10 @@ async function mirror(
   }, live.spec.config.shadow.timeoutMs)
   shadow.series.inFlight++
   try {
-    const outputs = await shadow.loaded.predict(request.table, live.spec.config.validation)
+    const policy = live.spec.config.validation
+    const outputs = pool?.available()
+      ? await pool.run(shadow.loaded, shadow.loaded.feeds(request.table, policy))
+      : await shadow.loaded.predict(request.table, policy)
     const ms = performance.now() - started
     shadow.series.record(request.protocol, 200, ms / 1000, request.table.rows)
     shadow.profile?.add(outputs.values().next().value)
