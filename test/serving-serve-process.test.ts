@@ -106,6 +106,19 @@ for (const backend of testBackends) {
       expect(answer.version).toBe('2')
     })
 
+    it('serves a deployment deleted and created again under the same name as the new one', async () => {
+      await lathe.serving.deployments.delete('second')
+      await until('the deletion', async () =>
+        (await score('second')).status === 404 ? true : undefined,
+      )
+      await lathe.serving.deployments.create({ name: 'second', model: 'churn', version: 1 })
+      const answer = await until('the new incarnation', async () => {
+        const res = await score('second')
+        return res.version === '1' ? res : undefined
+      })
+      expect(answer.status).toBe(200)
+    })
+
     it('reloads a deployment when the alias it follows moves, failing no request meanwhile', async () => {
       const statuses: number[] = []
       const moved = until('the alias move', async () => {

@@ -226,10 +226,13 @@ export class DeploymentService {
     return this.#apply(before, t)
   }
 
-  /** Loads a deployment's current state into this process's runtime (after another process changed it). */
-  async reload(name: string): Promise<void> {
+  /**
+   * Loads a deployment's current state into this process's runtime, after another process changed
+   * it; `created` replaces what runs under that name whatever its revision (a re-created deployment).
+   */
+  async reload(name: string, created = false): Promise<void> {
     const deployment = await repo.findDeployment(this.#db(), name)
-    if (deployment) await this.runtime.apply(deployment)
+    if (deployment) await this.runtime.apply(deployment, { force: created })
     else this.runtime.remove(name)
   }
 

@@ -22,12 +22,13 @@ export const DEPLOYMENT_EVENTS = [
  */
 export function tailDeployments(
   events: EventDispatcher,
-  reload: (name: string) => Promise<void>,
+  reload: (name: string, created: boolean) => Promise<void>,
 ): void {
   events.subscribe(
     `serving-runtime:${hostname()}:${process.pid}`,
     async (event) => {
-      if (typeof event.payload.name === 'string') await reload(event.payload.name)
+      const { name } = event.payload
+      if (typeof name === 'string') await reload(name, event.type === 'deployment.created')
     },
     { types: DEPLOYMENT_EVENTS },
   )

@@ -59,13 +59,16 @@ export class ServingRuntime {
 
   /**
    * Loads what `spec` needs, then swaps it in with one Map write. Applies for one deployment run
-   * one after another, and an older revision never replaces a newer one.
+   * one after another, and an older revision of the same deployment never replaces a newer one
+   * (`force`, for a deployment created anew under an old name, skips that check).
    */
-  apply(spec: Deployment): Promise<void> {
+  apply(spec: Deployment, { force = false } = {}): Promise<void> {
     const previous = this.#applying.get(spec.name) ?? Promise.resolve()
     const next = previous.then(async () => {
       const current = this.#live.get(spec.name)
-      if (current && current.spec.revision >= spec.revision) return
+      // Same incarnation (a deleted and re-created deployment starts again at revision 1).
+      const same = current?.spec.createdAtMs === spec.createdAtMs
+      if (current && same && !force && current.spec.revision >= spec.revision) return
       const live = await buildLive(spec, this.cache, this.metrics, current?.shadow)
       for (const model of live.holds) this.cache.retain(model)
       this.#live.set(spec.name, live)

@@ -70,7 +70,7 @@ export class Serving {
    */
   start(): Promise<void> {
     this.#started ??= (async () => {
-      tailDeployments(this.deps.events, (name) => this.#reload(name))
+      tailDeployments(this.deps.events, (name, created) => this.#reload(name, created))
       await this.deps.events.drain()
       for (const deployment of await this.deployments.list()) await this.#reload(deployment.name)
       this.controller.start()
@@ -97,9 +97,9 @@ export class Serving {
     await this.#cache.close()
   }
 
-  async #reload(name: string): Promise<void> {
+  async #reload(name: string, created = false): Promise<void> {
     try {
-      await this.deployments.reload(name)
+      await this.deployments.reload(name, created)
       this.loadErrors.delete(name)
     } catch (err) {
       // One broken deployment must not stop the others; readiness and the log say why.
