@@ -22,7 +22,6 @@ import type { ModelOutputs } from './prediction-output.js'
 import type { ModelCache } from './model-cache.js'
 import { columnsTable } from './raw-table.js'
 import type { ServingTables } from './schema.js'
-import { ScoredWriter } from './scored-writer.js'
 
 /** What `score` takes. */
 export interface ScoreFile {
@@ -172,6 +171,8 @@ export class BatchScoring {
       const total = Number(count.getRows()[0]![0])
       const result = await duck.connection.stream(`SELECT * FROM ${from}`)
       const names = result.columnNames()
+      // Loaded here: only batch scoring should pay for DuckDB's native binding.
+      const { ScoredWriter } = await import('./scored-writer.js')
       const writer = new ScoredWriter(sink.connection, names, result.columnTypes())
       let pending: DuckDBValue[][] = names.map(() => [])
       let done = 0
