@@ -122,4 +122,18 @@ export const pipelineMigrations: readonly NamedMigration[] = [
         .execute()
     },
   },
+  {
+    // Counters instead of scans: each completion touches its own row, its run and its dependents.
+    name: 'pipelines-0003-step-counters',
+    async up(db) {
+      await db.schema
+        .alterTable('pipeline_runs')
+        .addColumn('open_steps', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute()
+      await db.schema
+        .alterTable('step_runs')
+        .addColumn('waiting_on', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute()
+    },
+  },
 ]

@@ -38,12 +38,16 @@ export interface PipelineTables {
     created_by: string
     /** Bumped by every step completion: the row lock that serialises a run's bookkeeping. */
     updated_at: number
+    /** Steps not yet settled; the run ends when it reaches 0. */
+    open_steps: number
   }
   step_runs: {
     run_id: string
     step: string
     /** pending | queued | running | succeeded | failed | cached | skipped | cancelled */
     status: string
+    /** Needs not yet succeeded (or cached): a pending step is queued when it reaches 0. */
+    waiting_on: number
     /** Tries so far, counting retries and re-deliveries after a lost worker. */
     attempt: number
     /** While running: until when the worker's claim holds without a heartbeat. */

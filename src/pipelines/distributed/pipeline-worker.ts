@@ -100,7 +100,7 @@ export class PipelineWorker {
         continue
       }
       idleMs = 1
-      for (const job of jobs) this.#track(this.#handle(job))
+      this.#handle(jobs)
     }
   }
 
@@ -115,19 +115,36 @@ export class PipelineWorker {
     })
   }
 
-  async #handle(job: FetchedJob): Promise<void> {
+  /** Claims a batch, acknowledges it with one write, and runs what it claimed. */
+  #handle(jobs: readonly FetchedJob[]): void {
+    const claims = jobs.map((job) => this.#claim(job))
+    for (const claimed of claims) {
+      this.#track(
+        claimed
+          .then((c) =>
+            c?.claim ? executeClaimed(this.deps, c.run, c.claim, this.#dispatch) : undefined,
+          )
+          .then(() => undefined, this.#onError),
+      )
+    }
+    // Acknowledged once claimed (or found taken): from here the lease, not pg-boss, holds it.
+    // A job whose claim failed is not: pg-boss delivers it again after it expires.
+    void Promise.all(claims)
+      .then((results) => this.queue.complete(results.flatMap((r) => (r ? [r.jobId] : []))))
+      .catch(this.#onError)
+  }
+
+  async #claim(job: FetchedJob) {
     try {
       const run = await this.loadRun(job.data.runId)
       const claim = await claimStep(pipelineDb(this.deps), job.data, this.id, {
         nowMs: this.deps.clock.nowMs(),
         leaseMs: this.deps.leaseMs,
       })
-      // Acknowledged once claimed (or found taken): from here the lease, not pg-boss, holds it.
-      await this.queue.complete([job.id])
-      if (claim) await executeClaimed(this.deps, run, claim, this.#dispatch)
+      return { jobId: job.id, run, claim }
     } catch (err) {
-      // Not acknowledged: pg-boss delivers the job again after it expires.
       this.#onError(err)
+      return undefined
     }
   }
 }

@@ -7,7 +7,7 @@ import type { ExecutorDeps } from './run-context.js'
 import { OPEN } from './step-status.js'
 
 /**
- * Cancels a run: it and its open steps become `cancelled` at once. Workers running a step find
+ * Cancels a run: it and its open steps become `cancelled`. Workers running a step find
  * their lease gone at the next heartbeat and abort it; what they would record is refused.
  * @throws NotFoundError, InvalidStateError when the run is already over
  */
@@ -26,17 +26,6 @@ export async function cancelRun(
       .where('status', '=', 'running')
       .executeTakeFirst()
     if (Number(result.numUpdatedRows) === 0) return false
-    await trx
-      .updateTable('step_runs')
-      .set({
-        status: 'cancelled',
-        ended_at: now,
-        lease_until: null,
-        error: 'the run was cancelled',
-      })
-      .where('run_id', '=', runId)
-      .where('status', 'in', [...OPEN])
-      .execute()
     await appendEvents(
       trx,
       [
@@ -51,7 +40,22 @@ export async function cancelRun(
     )
     return true
   })
-  if (!cancelled) {
+  if (cancelled) {
+    // After the run's own write, not in its transaction: a completion locks step rows before
+    // the run's row, so taking them in the other order could deadlock. A completion that lands
+    // in between finds the run cancelled and records nothing.
+    await db
+      .updateTable('step_runs')
+      .set({
+        status: 'cancelled',
+        ended_at: now,
+        lease_until: null,
+        error: 'the run was cancelled',
+      })
+      .where('run_id', '=', runId)
+      .where('status', 'in', [...OPEN])
+      .execute()
+  } else {
     const { status } = await readRun(db, runId)
     throw new InvalidStateError(
       `Pipeline run '${runId}' is already ${status}; only running runs can be cancelled`,

@@ -1,19 +1,13 @@
 import { Readable } from 'node:stream'
 import type { StepSpec } from '../definition/pipeline-spec.js'
 import { cacheKey } from './digest.js'
-import {
-  experimentOf,
-  pipelineDb,
-  stepSeed,
-  type ExecutorDeps,
-  type RunContext,
-} from './run-context.js'
+import { pipelineDb, stepSeed, type ExecutorDeps, type RunContext } from './run-context.js'
 import { messageOf, runAttempts } from './step-attempts.js'
 import type { StepLineage } from './step-context-impl.js'
 import { StepLog } from './step-log.js'
 import { recordCached, recordFailure, recordSuccess } from './step-outcome.js'
 import type { Dispatch, Settled } from './settle-step.js'
-import { nextAttempt, renewLease, setTrackingRun, type Claim } from './step-transitions.js'
+import { nextAttempt, renewLease, type Claim } from './step-transitions.js'
 
 /** Outputs and digests of a step's upstream steps. */
 async function loadInputs(deps: ExecutorDeps, runId: string, needs: readonly string[]) {
@@ -54,21 +48,20 @@ function heartbeat(deps: ExecutorDeps, holder: { claim: Claim }, controller: Abo
   return () => clearInterval(timer)
 }
 
-async function startChildRun(
-  deps: ExecutorDeps,
-  run: RunContext,
-  claim: Claim,
-  extra: { key: string; value: string }[] = [],
-) {
-  const child = await deps.services.tracking.startRun({
-    experimentName: experimentOf(run.pipeline),
+/**
+ * A tracking run for the step, nested under the pipeline run's (MLflow's `mlflow.parentRunId`).
+ * Created straight in the run's experiment: the pipeline run resolved it once.
+ */
+async function startChildRun(deps: ExecutorDeps, run: RunContext, claim: Claim): Promise<string> {
+  const child = await deps.services.tracking.runs.create({
+    experimentId: run.experimentId,
     runName: claim.step,
     tags: [
       { key: 'mlflow.parentRunId', value: run.trackingRunId },
+      { key: 'mlflow.source.type', value: 'LOCAL' },
       { key: 'lathe.pipeline', value: run.pipeline },
       { key: 'lathe.pipeline_run_id', value: run.runId },
       { key: 'lathe.step', value: claim.step },
-      ...extra,
     ],
   })
   return child.info.runId
@@ -108,13 +101,7 @@ export async function executeStep(
         .selectAll()
         .where('cache_key', '=', key)
         .executeTakeFirst()
-      if (hit) {
-        const trackingRunId = await startChildRun(deps, run, claim, [
-          { key: 'lathe.cached_from', value: hit.run_id },
-        ])
-        await setTrackingRun(pipelineDb(deps), claim, trackingRunId)
-        return await recordCached(deps, run, { claim, hit, trackingRunId, dispatch })
-      }
+      if (hit) return await recordCached(deps, run, { claim, hit, dispatch })
     }
     return await runFresh(deps, run, {
       step,
@@ -149,7 +136,6 @@ async function runFresh(
   const { step, claim, holder, dispatch } = options
   const { tracking } = deps.services
   const trackingRunId = await startChildRun(deps, run, claim)
-  await setTrackingRun(pipelineDb(deps), claim, trackingRunId)
   if (step.params.length > 0)
     await tracking.logParams(trackingRunId, options.params as Record<string, string>)
   const log = new StepLog()
@@ -193,12 +179,14 @@ async function runFresh(
           outputs: outcome.outputs,
           log,
           lineage,
+          trackingRunId,
           dispatch,
         })
       : await recordFailure(deps, run, {
           claim: outcome.claim,
           error: `failed after ${outcome.claim.attempt - claim.attempt + 1} attempt(s): ${messageOf(outcome.error)}`,
           log,
+          trackingRunId,
           dispatch,
         })
   const status = settled === undefined ? 'KILLED' : 'outputs' in outcome ? 'FINISHED' : 'FAILED'

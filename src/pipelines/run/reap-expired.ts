@@ -3,8 +3,9 @@ import { currentActor } from '../../shared/actor.js'
 import type { PlannedStep } from '../definition/pipeline-spec.js'
 import type { PipelineTables } from '../schema.js'
 import type { ExecutorDeps } from './run-context.js'
-import { settleStep, type Dispatch } from './settle-step.js'
-import { lockRun, type Claim } from './step-transitions.js'
+import type { Dispatch } from './settle-step.js'
+import { recordFailure } from './step-outcome.js'
+import type { Claim } from './step-transitions.js'
 
 interface Expired {
   readonly run_id: string
@@ -20,7 +21,6 @@ interface Expired {
 async function requeue(deps: ExecutorDeps, lost: Expired, dispatch: Dispatch): Promise<void> {
   const now = deps.clock.nowMs()
   await deps.store.transaction<PipelineTables, void>(async (trx) => {
-    if (!(await lockRun(trx, lost.run_id, now))) return
     const result = await trx
       .updateTable('step_runs')
       .set({ status: 'queued', worker: null, lease_until: null, queued_at: now })
@@ -29,6 +29,16 @@ async function requeue(deps: ExecutorDeps, lost: Expired, dispatch: Dispatch): P
       .where('status', '=', 'running')
       .where('attempt', '=', lost.attempt)
       .where('worker', '=', lost.worker)
+      // Not a step of a run that was cancelled meanwhile.
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('pipeline_runs')
+            .select('run_id')
+            .where('run_id', '=', lost.run_id)
+            .where('status', '=', 'running'),
+        ),
+      )
       .executeTakeFirst()
     if (Number(result.numUpdatedRows) === 0) return
     await dispatch(trx, lost.run_id, [lost.step])
@@ -65,23 +75,8 @@ async function failLost(
     lost.executor === 'distributed'
       ? `worker ${lost.worker} was lost while running it; not run again because the step is not idempotent`
       : `the process running it (${lost.worker}) stopped before it finished`
-  const settled = await deps.store.transaction<
-    PipelineTables,
-    Awaited<ReturnType<typeof settleStep>>
-  >((trx) =>
-    settleStep(
-      trx,
-      plan,
-      claim,
-      { status: 'failed', error },
-      { nowMs: deps.clock.nowMs(), dispatch },
-    ),
-  )
-  if (settled?.finished)
-    await deps.services.tracking.endRun(
-      lost.tracking_run_id,
-      settled.finished === 'succeeded' ? 'FINISHED' : 'FAILED',
-    )
+  const run = { plan, trackingRunId: lost.tracking_run_id }
+  await recordFailure(deps, run, { claim, error, dispatch })
 }
 
 /**

@@ -14,6 +14,8 @@ export interface RunContext {
   readonly seed: number
   readonly isNoCache: boolean
   readonly trackingRunId: string
+  /** The tracking experiment of the run, where its steps' runs go. */
+  readonly experimentId: string
   readonly plan: readonly PlannedStep[]
   /** The loaded code; undefined when its file no longer loads (its steps then fail). */
   readonly spec: PipelineSpec | undefined
@@ -39,7 +41,7 @@ export function pipelineDb(deps: { readonly store: MetadataStore }): Kysely<Pipe
   return deps.store.db<PipelineTables>()
 }
 
-/** The tracking experiment a pipeline's runs are recorded in. */
+/** The name of the tracking experiment a pipeline's runs are recorded in. */
 export function experimentOf(pipeline: string): string {
   return `pipelines/${pipeline}`
 }

@@ -12,7 +12,7 @@ const MAX_CACHED_RUNS = 200
 export class RunLoader {
   readonly #runs = new Map<string, Promise<RunContext>>()
 
-  constructor(private readonly deps: Pick<ExecutorDeps, 'store'>) {}
+  constructor(private readonly deps: Pick<ExecutorDeps, 'store' | 'services'>) {}
 
   /** @throws NotFoundError for an unknown run */
   load(runId: string): Promise<RunContext> {
@@ -40,8 +40,10 @@ export class RunLoader {
       // Its steps fail saying the file no longer loads, rather than the worker looping on them.
       spec = undefined
     }
+    const parent = await this.deps.services.tracking.runs.get(row.trackingRunId)
     return {
       runId,
+      experimentId: parent.info.experimentId,
       pipeline: row.pipeline,
       source: row.source,
       params: row.params,

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { appendEvents } from '../../events/index.js'
 import { currentActor } from '../../shared/actor.js'
+import type { MetadataStore } from '../../store/index.js'
 import type { PlannedStep } from '../definition/pipeline-spec.js'
 import type { PipelineTables } from '../schema.js'
-import { OPEN, USABLE, type RunStatus } from './step-status.js'
-import { lockRun, type Claim } from './step-transitions.js'
+import type { RunStatus } from './step-status.js'
+import type { Claim } from './step-transitions.js'
 
 type Db = Kysely<PipelineTables>
 
@@ -19,32 +20,124 @@ export interface Settlement {
   readonly lineage?: string | undefined
   readonly error?: string | undefined
   readonly logTail?: string | undefined
+  /** The tracking run that recorded the work (for a cached step, the one that did it first). */
+  readonly trackingRunId?: string | undefined
 }
 
 /** What settling changed: steps that became ready, and the run's end if it ended. */
 export interface Settled {
   readonly ready: string[]
-  readonly finished: 'succeeded' | 'failed' | undefined
+  readonly finished: Exclude<RunStatus, 'running' | 'cancelled'> | undefined
 }
 
 /** Sends ready steps to whoever runs them (pg-boss in the same transaction, or a local queue). */
 export type Dispatch = (trx: Db, runId: string, steps: readonly string[]) => Promise<void>
 
+/** Thrown inside the transaction to roll it back when the claim no longer holds. */
+class LostClaim extends Error {}
+
+const dependentsCache = new WeakMap<readonly PlannedStep[], Map<string, string[]>>()
+
+/** The steps that need each step, computed once per plan. */
+function dependentsOf(plan: readonly PlannedStep[], step: string): string[] {
+  let map = dependentsCache.get(plan)
+  if (!map) {
+    map = new Map()
+    for (const s of plan)
+      for (const need of s.needs) map.set(need, [...(map.get(need) ?? []), s.name])
+    dependentsCache.set(plan, map)
+  }
+  return map.get(step) ?? []
+}
+
 /**
  * Records how a claimed step ended, in one transaction with its consequences: downstream steps
- * that are now ready are queued (and dispatched), those of a failed step skipped, and the run
- * finished when nothing is left open. Undefined when the claim no longer holds (a zombie worker,
- * a cancelled run): nothing is written then.
+ * whose needs are now all met are queued (and dispatched), those of a failed step skipped, and
+ * the run finished when no step is left open. Undefined when the claim no longer holds (a zombie
+ * worker, a cancelled run): then nothing is written. `also` runs in the same transaction.
  */
 export async function settleStep(
+  store: MetadataStore,
+  plan: readonly PlannedStep[],
+  claim: Claim,
+  settlement: Settlement,
+  options: { nowMs: number; dispatch: Dispatch; also?: (trx: Db) => Promise<void> },
+): Promise<Settled | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.transaction<PipelineTables, Settled>((trx) =>
+        settleInTransaction(trx, plan, claim, settlement, options),
+      )
+    } catch (err) {
+      if (err instanceof LostClaim) return undefined
+      // Two completions may lock the same downstream rows in opposite orders: PostgreSQL aborts
+      // one of them, and trying again resolves it.
+      if (attempt >= 5 || !isRetryable(err)) throw err
+    }
+  }
+}
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return code === '40P01' || code === '40001'
+}
+
+/**
+ * The run's row is written last: rows of steps are locked one by one (each counter update is
+ * atomic on its row), and the run's row, which every completion of the run writes, is held only
+ * for the end of the transaction.
+ */
+async function settleInTransaction(
   trx: Db,
   plan: readonly PlannedStep[],
   claim: Claim,
   settlement: Settlement,
-  { nowMs, dispatch }: { nowMs: number; dispatch: Dispatch },
-): Promise<Settled | undefined> {
-  if (!(await lockRun(trx, claim.runId, nowMs))) return undefined
-  const result = await trx
+  options: { nowMs: number; dispatch: Dispatch; also?: (trx: Db) => Promise<void> },
+): Promise<Settled> {
+  const trackingRunId = await recordStep(trx, claim, settlement, options.nowMs)
+  let settled = 1
+  let ready: string[] = []
+  if (settlement.status === 'failed')
+    settled += await skipDownstream(trx, plan, claim, options.nowMs)
+  else ready = await queueReady(trx, plan, claim, options.nowMs)
+  if (ready.length > 0) await options.dispatch(trx, claim.runId, ready)
+  await options.also?.(trx)
+  const payload = {
+    step: claim.step,
+    status: settlement.status,
+    attempt: claim.attempt,
+    trackingRunId,
+    ...lineageOf(settlement),
+  }
+  const event = {
+    type: 'pipeline_step.finished',
+    subject: `pipeline_run:${claim.runId}`,
+    payload,
+    actor: currentActor(),
+  }
+  await appendEvents(trx, [event], options.nowMs)
+  const run = await trx
+    .updateTable('pipeline_runs')
+    .set((eb) => ({ updated_at: options.nowMs, open_steps: eb('open_steps', '-', settled) }))
+    .where('run_id', '=', claim.runId)
+    .where('status', '=', 'running')
+    .returning('open_steps')
+    .executeTakeFirst()
+  // Cancelled (or ended) meanwhile: nothing of this step is kept.
+  if (!run) throw new LostClaim()
+  const finished =
+    Number(run.open_steps) <= 0 ? await finish(trx, claim.runId, options.nowMs) : undefined
+  return { ready, finished }
+}
+
+/** The conditional write of the step's end; throws LostClaim when another owns it now. */
+async function recordStep(
+  trx: Db,
+  claim: Claim,
+  settlement: Settlement,
+  nowMs: number,
+): Promise<string | null> {
+  const row = await trx
     .updateTable('step_runs')
     .set({
       status: settlement.status,
@@ -56,6 +149,7 @@ export async function settleStep(
       lineage: settlement.lineage ?? null,
       error: settlement.error ?? null,
       log_tail: settlement.logTail ?? null,
+      tracking_run_id: settlement.trackingRunId ?? null,
       lease_until: null,
       ended_at: nowMs,
     })
@@ -66,124 +160,90 @@ export async function settleStep(
     .where('worker', '=', claim.worker)
     .returning('tracking_run_id')
     .executeTakeFirst()
-  if (!result) return undefined
-  const ready =
-    settlement.status === 'failed'
-      ? await skipDownstream(trx, plan, claim, nowMs)
-      : await queueReady(trx, plan, claim, nowMs)
-  if (ready.length > 0) await dispatch(trx, claim.runId, ready)
-  await appendEvents(
-    trx,
-    [
-      {
-        type: 'pipeline_step.finished',
-        subject: `pipeline_run:${claim.runId}`,
-        payload: {
-          step: claim.step,
-          status: settlement.status,
-          attempt: claim.attempt,
-          trackingRunId: result.tracking_run_id,
-          ...lineageOf(settlement),
-        },
-        actor: currentActor(),
-      },
-    ],
-    nowMs,
-  )
-  return { ready, finished: await finishIfDone(trx, claim.runId, nowMs) }
+  if (!row) throw new LostClaim()
+  return row.tracking_run_id
 }
 
 function lineageOf(settlement: Settlement): Record<string, unknown> {
   return settlement.lineage ? (JSON.parse(settlement.lineage) as Record<string, unknown>) : {}
 }
 
-/** Queues the steps downstream of `claim.step` whose needs are now all met. */
-async function queueReady(trx: Db, plan: readonly PlannedStep[], claim: Claim, nowMs: number) {
-  const dependents = plan.filter((s) => s.needs.includes(claim.step))
+/**
+ * One statement: each pending dependent has one need fewer to wait on, and those with none left
+ * are queued. The decrement is atomic on each row (a concurrent completion waits for the row and
+ * sees the new count), so exactly one completion queues each step.
+ */
+async function queueReady(
+  trx: Db,
+  plan: readonly PlannedStep[],
+  claim: Claim,
+  nowMs: number,
+): Promise<string[]> {
+  const dependents = dependentsOf(plan, claim.step)
   if (dependents.length === 0) return []
-  const involved = new Set(dependents.flatMap((s) => [s.name, ...s.needs]))
   const rows = await trx
-    .selectFrom('step_runs')
-    .select(['step', 'status'])
-    .where('run_id', '=', claim.runId)
-    .where('step', 'in', [...involved])
-    .execute()
-  const status = new Map(rows.map((r) => [r.step, r.status]))
-  const ready = dependents
-    .filter((s) => status.get(s.name) === 'pending')
-    .filter((s) => s.needs.every((n) => USABLE.includes(status.get(n) as never)))
-    .map((s) => s.name)
-  if (ready.length === 0) return []
-  await trx
     .updateTable('step_runs')
-    .set({ status: 'queued', queued_at: nowMs })
+    .set((eb) => ({
+      waiting_on: eb('waiting_on', '-', 1),
+      status: eb
+        .case()
+        .when('waiting_on', '=', 1)
+        .then(sql.lit('queued'))
+        .else(eb.ref('status'))
+        .end(),
+      queued_at: eb.case().when('waiting_on', '=', 1).then(nowMs).else(eb.ref('queued_at')).end(),
+    }))
     .where('run_id', '=', claim.runId)
-    .where('step', 'in', ready)
+    .where('step', 'in', dependents)
     .where('status', '=', 'pending')
+    .returning(['step', 'status'])
     .execute()
-  return ready
+  return rows.filter((r) => r.status === 'queued').map((r) => r.step)
 }
 
 /** Everything downstream of a failed step is skipped; independent branches go on. */
-async function skipDownstream(trx: Db, plan: readonly PlannedStep[], claim: Claim, nowMs: number) {
+async function skipDownstream(
+  trx: Db,
+  plan: readonly PlannedStep[],
+  claim: Claim,
+  nowMs: number,
+): Promise<number> {
   const downstream = new Set<string>()
-  let frontier = [claim.step]
-  while (frontier.length > 0) {
-    const next = plan.filter(
-      (s) => s.needs.some((n) => frontier.includes(n)) && !downstream.has(s.name),
-    )
-    for (const s of next) downstream.add(s.name)
-    frontier = next.map((s) => s.name)
+  for (let frontier = [claim.step]; frontier.length > 0;) {
+    frontier = frontier.flatMap((s) => dependentsOf(plan, s)).filter((s) => !downstream.has(s))
+    for (const s of frontier) downstream.add(s)
   }
-  if (downstream.size > 0) {
-    await trx
-      .updateTable('step_runs')
-      .set({ status: 'skipped', error: `upstream step '${claim.step}' failed`, ended_at: nowMs })
-      .where('run_id', '=', claim.runId)
-      .where('step', 'in', [...downstream])
-      .where('status', '=', 'pending')
-      .execute()
-  }
-  return []
+  if (downstream.size === 0) return 0
+  const skipped = await trx
+    .updateTable('step_runs')
+    .set({ status: 'skipped', error: `upstream step '${claim.step}' failed`, ended_at: nowMs })
+    .where('run_id', '=', claim.runId)
+    .where('step', 'in', [...downstream])
+    .where('status', '=', 'pending')
+    .executeTakeFirst()
+  return Number(skipped.numUpdatedRows)
 }
 
-/** Ends the run once no step is open: failed if any step failed, else succeeded. */
-async function finishIfDone(trx: Db, runId: string, nowMs: number): Promise<Settled['finished']> {
-  const open = await trx
-    .selectFrom('step_runs')
-    .select('step')
-    .where('run_id', '=', runId)
-    .where('status', 'in', [...OPEN])
-    .limit(1)
-    .executeTakeFirst()
-  if (open) return undefined
+/** Ends the run now that no step is open: failed if any step failed, else succeeded. */
+async function finish(trx: Db, runId: string, nowMs: number): Promise<Settled['finished']> {
   const failures = await trx
     .selectFrom('step_runs')
     .select(['step', 'error'])
     .where('run_id', '=', runId)
     .where('status', '=', 'failed')
     .execute()
-  const status: RunStatus & Settled['finished'] = failures.length > 0 ? 'failed' : 'succeeded'
+  const status = failures.length > 0 ? 'failed' : 'succeeded'
   await trx
     .updateTable('pipeline_runs')
-    .set({
-      status,
-      ended_at: nowMs,
-      error: failures.length > 0 ? JSON.stringify(failures) : null,
-    })
+    .set({ status, ended_at: nowMs, error: failures.length > 0 ? JSON.stringify(failures) : null })
     .where('run_id', '=', runId)
     .execute()
-  await appendEvents(
-    trx,
-    [
-      {
-        type: 'pipeline_run.finished',
-        subject: `pipeline_run:${runId}`,
-        payload: { status },
-        actor: currentActor(),
-      },
-    ],
-    nowMs,
-  )
+  const event = {
+    type: 'pipeline_run.finished',
+    subject: `pipeline_run:${runId}`,
+    payload: { status },
+    actor: currentActor(),
+  }
+  await appendEvents(trx, [event], nowMs)
   return status
 }

@@ -97,7 +97,7 @@ async function parentTrackingRun(
     tags,
   })
   if (Object.keys(repro.params).length > 0) await tracking.logParams(run.info.runId, repro.params)
-  return run.info.runId
+  return { trackingRunId: run.info.runId, experimentId: run.info.experimentId }
 }
 
 /**
@@ -115,7 +115,7 @@ export async function startRun(
   const seed = input.seed ?? (typeof params.seed === 'number' ? params.seed : 0)
   const runId = newHexId()
   const repro = await reproRecord(input.source, seed, params)
-  const trackingRunId = await parentTrackingRun(deps, input, runId, repro)
+  const { trackingRunId, experimentId } = await parentTrackingRun(deps, input, runId, repro)
   const plan = planOf(spec)
   const ready = plan.filter((s) => s.needs.length === 0).map((s) => s.name)
   const now = deps.clock.nowMs()
@@ -141,12 +141,14 @@ export async function startRun(
         ended_at: null,
         created_by: actor,
         updated_at: now,
+        open_steps: plan.length,
       })
       .execute()
     const rows = plan.map((s) => ({
       run_id: runId,
       step: s.name,
       status: ready.includes(s.name) ? 'queued' : 'pending',
+      waiting_on: s.needs.length,
       attempt: 0,
       queued_at: ready.includes(s.name) ? now : null,
     }))
@@ -179,6 +181,7 @@ export async function startRun(
     seed,
     isNoCache: input.isNoCache ?? false,
     trackingRunId,
+    experimentId,
     plan,
     spec,
   }

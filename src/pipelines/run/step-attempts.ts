@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtempSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { StepSpec } from '../definition/pipeline-spec.js'
@@ -41,14 +42,16 @@ async function tryOnce(
           step.timeoutMs,
         )
   const trySignal = AbortSignal.any([signal, timeout.signal])
-  const workDir = await mkdtemp(join(tmpdir(), 'lathe-step-'))
+  // Made on first use: most steps never touch files, and a folder per step costs.
+  let workDir: string | undefined
+  const makeWorkDir = () => (workDir ??= mkdtempSync(join(tmpdir(), 'lathe-step-')))
   try {
-    const ctx = makeStepContext({ ...base, attempt, signal: trySignal, workDir })
+    const ctx = makeStepContext({ ...base, attempt, signal: trySignal, workDir: makeWorkDir })
     // A JavaScript function cannot be stopped from outside: past its timeout it is abandoned.
     return await Promise.race([step.run(ctx, inputs), rejectOnAbort(trySignal)])
   } finally {
     clearTimeout(timer)
-    await rm(workDir, { recursive: true, force: true })
+    if (workDir) await rm(workDir, { recursive: true, force: true })
   }
 }
 

@@ -27,7 +27,8 @@ export interface StepContextInput {
   readonly seed: number
   readonly trackingRunId: string
   readonly signal: AbortSignal
-  readonly workDir: string
+  /** The try's scratch folder, made on first call. */
+  readonly workDir: () => string
   readonly services: StepServices
   readonly artifacts: ArtifactStore
   readonly log: StepLog
@@ -57,7 +58,9 @@ export function makeStepContext(input: StepContextInput): StepContext {
     seed: input.seed,
     trackingRunId: input.trackingRunId,
     signal: input.signal,
-    workDir: input.workDir,
+    get workDir() {
+      return input.workDir()
+    },
     services,
     log: (...parts) => log.append(...parts),
     logMetrics: (metrics, step) =>
@@ -76,7 +79,7 @@ export function makeStepContext(input: StepContextInput): StepContext {
     },
     async artifactPath(ref) {
       lineage.inputs.push({ kind: 'artifact', id: `sha256:${ref.sha256}` })
-      const path = join(input.workDir, `${ref.sha256.slice(0, 12)}-${basename(ref.artifact)}`)
+      const path = join(input.workDir(), `${ref.sha256.slice(0, 12)}-${basename(ref.artifact)}`)
       await writeFile(path, await artifacts.get(ref.key))
       return path
     },

@@ -2,31 +2,27 @@ import type { Selectable } from 'kysely'
 import type { StepSpec } from '../definition/pipeline-spec.js'
 import type { PipelineTables } from '../schema.js'
 import { outputDigests } from './digest.js'
-import type { pipelineDb } from './run-context.js'
-import { type ExecutorDeps, type RunContext } from './run-context.js'
+import type { ExecutorDeps, RunContext } from './run-context.js'
 import { settleStep, type Dispatch, type Settled, type Settlement } from './settle-step.js'
 import type { StepLineage } from './step-context-impl.js'
 import type { StepLog } from './step-log.js'
 import type { Claim } from './step-transitions.js'
 
+type CacheRow = Selectable<PipelineTables['step_cache']>
+
 const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED' } as const
 
 /** Settles in one transaction, then closes the run's tracking run if the run ended. */
-async function settle(
-  deps: ExecutorDeps,
-  run: RunContext,
+export async function settle(
+  deps: Pick<ExecutorDeps, 'store' | 'clock' | 'services'>,
+  run: Pick<RunContext, 'plan' | 'trackingRunId'>,
   claim: Claim,
   settlement: Settlement,
-  dispatch: Dispatch,
-  alsoInTransaction?: (trx: ReturnType<typeof pipelineDb>) => Promise<void>,
+  options: { dispatch: Dispatch; also?: Parameters<typeof settleStep>[4]['also'] },
 ): Promise<Settled | undefined> {
-  const settled = await deps.store.transaction<PipelineTables, Settled | undefined>(async (trx) => {
-    const result = await settleStep(trx, run.plan, claim, settlement, {
-      nowMs: deps.clock.nowMs(),
-      dispatch,
-    })
-    if (result && alsoInTransaction) await alsoInTransaction(trx)
-    return result
+  const settled = await settleStep(deps.store, run.plan, claim, settlement, {
+    nowMs: deps.clock.nowMs(),
+    ...options,
   })
   if (settled?.finished)
     await deps.services.tracking.endRun(run.trackingRunId, TRACKING_STATUS[settled.finished])
@@ -44,16 +40,17 @@ export async function recordSuccess(
     outputs: unknown
     log: StepLog
     lineage: StepLineage
+    trackingRunId: string
     dispatch: Dispatch
   },
 ): Promise<Settled | undefined> {
-  const { step, claim, key, log, dispatch } = options
+  const { step, claim, key, log, dispatch, trackingRunId } = options
   let digests: ReturnType<typeof outputDigests>
   try {
     digests = outputDigests(options.outputs ?? null, step.volatile)
   } catch (err) {
     const error = `returned outputs that are not JSON: ${(err as Error).message}`
-    return recordFailure(deps, run, { claim, error, log, dispatch })
+    return recordFailure(deps, run, { claim, error, log, trackingRunId, dispatch })
   }
   const lineage = JSON.stringify(options.lineage)
   const settlement: Settlement = {
@@ -64,41 +61,44 @@ export async function recordSuccess(
     cacheKey: key,
     lineage,
     logTail: log.tail() || undefined,
+    trackingRunId,
   }
-  return settle(deps, run, claim, settlement, dispatch, async (trx) => {
-    if (!step.cache) return
-    await trx
-      .insertInto('step_cache')
-      .values({
-        cache_key: key,
-        pipeline: run.pipeline,
-        step: step.name,
-        outputs: digests.text,
-        output_digest: digests.outputDigest,
-        repro_digest: digests.reproDigest,
-        lineage,
-        run_id: run.runId,
-        tracking_run_id: null,
-        created_at: deps.clock.nowMs(),
-      })
-      .onConflict((oc) => oc.column('cache_key').doNothing())
-      .execute()
+  const cached: CacheRow = {
+    cache_key: key,
+    pipeline: run.pipeline,
+    step: step.name,
+    outputs: digests.text,
+    output_digest: digests.outputDigest,
+    repro_digest: digests.reproDigest,
+    lineage,
+    run_id: run.runId,
+    tracking_run_id: trackingRunId,
+    created_at: deps.clock.nowMs(),
+  }
+  return settle(deps, run, claim, settlement, {
+    dispatch,
+    also: async (trx) => {
+      if (!step.cache) return
+      await trx
+        .insertInto('step_cache')
+        .values(cached)
+        .onConflict((oc) => oc.column('cache_key').doNothing())
+        .execute()
+    },
   })
 }
 
-/** Records a step as reusing the outputs of an earlier run with the same cache key. */
-export async function recordCached(
+/**
+ * Records a step as reusing the outputs of an earlier run with the same cache key. It makes no
+ * tracking run of its own: it points at the one that produced the outputs.
+ */
+export function recordCached(
   deps: ExecutorDeps,
   run: RunContext,
-  options: {
-    claim: Claim
-    hit: Selectable<PipelineTables['step_cache']>
-    trackingRunId: string
-    dispatch: Dispatch
-  },
+  options: { claim: Claim; hit: CacheRow; dispatch: Dispatch },
 ): Promise<Settled | undefined> {
   const { hit } = options
-  const settled = await settle(
+  return settle(
     deps,
     run,
     options.claim,
@@ -110,23 +110,29 @@ export async function recordCached(
       cacheKey: hit.cache_key,
       cachedFrom: hit.run_id,
       lineage: hit.lineage ?? undefined,
+      trackingRunId: hit.tracking_run_id ?? undefined,
     },
-    options.dispatch,
+    { dispatch: options.dispatch },
   )
-  await deps.services.tracking.endRun(options.trackingRunId, settled ? 'FINISHED' : 'KILLED')
-  return settled
 }
 
 /** Records a step's failure with its log tail; what depends on it is skipped. */
 export function recordFailure(
-  deps: ExecutorDeps,
-  run: RunContext,
-  options: { claim: Claim; error: string; log?: StepLog; dispatch: Dispatch },
+  deps: Pick<ExecutorDeps, 'store' | 'clock' | 'services'>,
+  run: Pick<RunContext, 'plan' | 'trackingRunId'>,
+  options: {
+    claim: Claim
+    error: string
+    log?: StepLog
+    trackingRunId?: string
+    dispatch: Dispatch
+  },
 ): Promise<Settled | undefined> {
   const settlement: Settlement = {
     status: 'failed',
     error: options.error,
     logTail: options.log?.tail() || undefined,
+    trackingRunId: options.trackingRunId,
   }
-  return settle(deps, run, options.claim, settlement, options.dispatch)
+  return settle(deps, run, options.claim, settlement, { dispatch: options.dispatch })
 }

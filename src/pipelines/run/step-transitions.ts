@@ -76,31 +76,3 @@ export async function nextAttempt(
     .executeTakeFirst()
   return updated(result) ? { ...claim, attempt: claim.attempt + 1 } : undefined
 }
-
-/** Records which tracking run holds this step, under the same claim. */
-export async function setTrackingRun(db: Db, claim: Claim, trackingRunId: string): Promise<void> {
-  await db
-    .updateTable('step_runs')
-    .set({ tracking_run_id: trackingRunId })
-    .where('run_id', '=', claim.runId)
-    .where('step', '=', claim.step)
-    .where('attempt', '=', claim.attempt)
-    .where('worker', '=', claim.worker)
-    .execute()
-}
-
-/**
- * Locks the run's row until the transaction ends: completions of one run take turns, so two
- * upstream steps finishing at once cannot both miss that their common downstream step is ready.
- * False when the run is over (cancelled, or finished by another process).
- */
-export async function lockRun(trx: Db, runId: string, nowMs: number): Promise<boolean> {
-  return updated(
-    await trx
-      .updateTable('pipeline_runs')
-      .set({ updated_at: nowMs })
-      .where('run_id', '=', runId)
-      .where('status', '=', 'running')
-      .executeTakeFirst(),
-  )
-}
