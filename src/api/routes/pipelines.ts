@@ -25,54 +25,7 @@ export function pipelineRoutes(app: FastifyInstance, { pipelines }: Lathe): void
       registered_by: p.registeredBy,
     })),
   }))
-  rpc(app, 'GET', `${BASE}/runs`, C.RunsQuery, async (q) => ({
-    runs: (
-      await pipelines.runs({ pipeline: q.pipeline, status: q.status, limit: q.max_results })
-    ).map(runJson),
-  }))
-  rpc(app, 'GET', `${BASE}/runs/:run_id`, None, async (_q, request) => {
-    const { run_id } = C.RunParams.parse(request.params)
-    return { run: detailJson(await pipelines.status(run_id)) }
-  })
-  rpc(app, 'GET', `${BASE}/runs/:run_id/logs`, C.LogsQuery, async (q, request) => {
-    const { run_id } = C.RunParams.parse(request.params)
-    const run = await pipelines.status(run_id)
-    const steps = run.steps.filter((s) => q.step === undefined || s.step === q.step)
-    return {
-      steps: steps.map((s) => ({
-        step: s.step,
-        status: s.status,
-        error: s.error,
-        log_tail: s.logTail,
-        tracking_run_id: s.trackingRunId,
-      })),
-    }
-  })
-  rpc(app, 'POST', `${BASE}/runs/:run_id/cancel`, None, async (_b, request) => {
-    const { run_id } = C.RunParams.parse(request.params)
-    await pipelines.cancel(run_id)
-    return {}
-  })
-  rpc(app, 'POST', `${BASE}/runs/:run_id/rerun`, C.Rerun, async (body, request) => {
-    const { run_id } = C.RunParams.parse(request.params)
-    const rerun = await pipelines.rerun(run_id, {
-      executor: body.executor,
-      isNoCache: !body.use_cache,
-    })
-    void rerun.done.catch(() => undefined) // Followed through GET …/runs/:run_id.
-    return { run_id: rerun.runId }
-  })
-  rpc(app, 'POST', `${BASE}/:name/runs`, C.StartRun, async (body, request) => {
-    const { name } = C.PipelineParams.parse(request.params)
-    // By name only: a path in a request body would let a client make the server run any file.
-    const started = await pipelines.run(await pipelines.catalog.get(name).then((p) => p.name), {
-      params: body.params,
-      isNoCache: body.no_cache,
-      executor: body.executor,
-    })
-    void started.done.catch(() => undefined)
-    return { run_id: started.runId }
-  })
+  runRoutes(app, pipelines)
   scheduleRoutes(app, pipelines)
   rpc(app, 'GET', `${BASE}/:name`, None, async (_q, request) => {
     const { name } = C.PipelineParams.parse(request.params)
@@ -90,6 +43,59 @@ export function pipelineRoutes(app: FastifyInstance, { pipelines }: Lathe): void
       triggers: (await pipelines.triggers.list(name)).map(triggerJson),
     }
   })
+}
+
+/** Runs: list, follow, logs, cancel, rerun, and start one of a registered pipeline. */
+function runRoutes(app: FastifyInstance, pipelines: Lathe['pipelines']): void {
+  rpc(app, 'GET', `${BASE}/runs`, C.RunsQuery, async (q) => ({
+    runs: (
+      await pipelines.runs({ pipeline: q.pipeline, status: q.status, limit: q.max_results })
+    ).map(runJson),
+  }))
+  rpc(app, 'GET', `${BASE}/runs/:run_id`, None, async (_q, request) => {
+    const { run_id } = C.RunParams.parse(request.params)
+    return { run: detailJson(await pipelines.status(run_id)) }
+  })
+  rpc(app, 'GET', `${BASE}/runs/:run_id/logs`, C.LogsQuery, async (q, request) => {
+    const { run_id } = C.RunParams.parse(request.params)
+    const run = await pipelines.status(run_id)
+    const steps = run.steps.filter((s) => q.step === undefined || s.step === q.step)
+    return { steps: steps.map(logJson) }
+  })
+  rpc(app, 'POST', `${BASE}/runs/:run_id/cancel`, None, async (_b, request) => {
+    await pipelines.cancel(C.RunParams.parse(request.params).run_id)
+    return {}
+  })
+  rpc(app, 'POST', `${BASE}/runs/:run_id/rerun`, C.Rerun, async (body, request) => {
+    const { run_id } = C.RunParams.parse(request.params)
+    const rerun = await pipelines.rerun(run_id, {
+      executor: body.executor,
+      isNoCache: !body.use_cache,
+    })
+    void rerun.done.catch(() => undefined) // Followed through GET …/runs/:run_id.
+    return { run_id: rerun.runId }
+  })
+  rpc(app, 'POST', `${BASE}/:name/runs`, C.StartRun, async (body, request) => {
+    const { name } = C.PipelineParams.parse(request.params)
+    // By name only: a path in a request body would let a client make the server run any file.
+    const started = await pipelines.run((await pipelines.catalog.get(name)).name, {
+      params: body.params,
+      isNoCache: body.no_cache,
+      executor: body.executor,
+    })
+    void started.done.catch(() => undefined)
+    return { run_id: started.runId }
+  })
+}
+
+function logJson(s: StepRun) {
+  return {
+    step: s.step,
+    status: s.status,
+    error: s.error,
+    log_tail: s.logTail,
+    tracking_run_id: s.trackingRunId,
+  }
 }
 
 function scheduleRoutes(app: FastifyInstance, pipelines: Lathe['pipelines']): void {

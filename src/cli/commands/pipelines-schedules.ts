@@ -66,6 +66,10 @@ export function registerScheduleCommands(pipelines: Command): void {
       withLathe(command, async (lathe) => lathe.pipelines.schedules.delete(id)),
     )
 
+  registerTriggerCommands(pipelines)
+}
+
+function registerTriggerCommands(pipelines: Command): void {
   const trigger = pipelines.command('trigger').description('run a pipeline when an event happens')
   trigger
     .command('add <pipeline> <event>')

@@ -106,6 +106,9 @@ function registerInspect(pipelines: Command): void {
         else printRun(run)
       }),
     )
+}
+
+function registerLogsAndCancel(pipelines: Command): void {
   pipelines
     .command('logs <run-id>')
     .description("print the end of each step's log (failures first), or one step's")
@@ -161,6 +164,9 @@ function registerLists(pipelines: Command): void {
         )
       }),
     )
+}
+
+function registerRuns(pipelines: Command): void {
   pipelines
     .command('runs [pipeline]')
     .description('list runs, newest first')
@@ -195,8 +201,10 @@ export function registerPipelineCommands(program: Command): void {
     .command('pipelines')
     .description('pipelines: run, status, logs, cancel, rerun, schedules, triggers')
   registerLists(pipelines)
+  registerRuns(pipelines)
   registerRun(pipelines)
   registerInspect(pipelines)
+  registerLogsAndCancel(pipelines)
   pipelines
     .command('rerun <run-id>')
     .description('rerun a run from its reproducibility record and say whether its outputs match')

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream'
 import { z } from 'zod'
-import { toMlflowSignature, type Frame } from '../../models/index.js'
+import { toMlflowSignature, type Frame, type TrainedModel } from '../../models/index.js'
 import { AlreadyExistsError, InvalidParameterError } from '../../shared/errors.js'
 import type { BuiltinKind } from '../definition/builtin-kind.js'
+import type { StepContext } from '../definition/step-context.js'
 import { sha256 } from '../run/digest.js'
 import { Scalar } from './parse-config.js'
 import { readFrame } from './read-frame.js'
@@ -31,6 +32,24 @@ export interface TrainOutput {
   readonly runId: string
 }
 
+/**
+ * Logs the model as an MLflow-style package under `model/` of the step's tracking run: the ONNX
+ * graph, its signature and an input example (what serving and the smoke-test gate read).
+ */
+async function logModel(ctx: StepContext, model: TrainedModel, frame: Frame): Promise<Uint8Array> {
+  const { tracking } = ctx.services
+  const put = (path: string, body: string | Uint8Array) =>
+    tracking.artifacts.put(ctx.trackingRunId, `model/${path}`, Readable.from([Buffer.from(body)]))
+  const onnx = model.toOnnx()
+  await tracking.logParams(ctx.trackingRunId, { trainer: model.kind, ...model.params })
+  await ctx.logMetrics(model.metrics)
+  await put('model.onnx', onnx)
+  await put('signature.json', JSON.stringify(toMlflowSignature(model.signature), null, 2))
+  const columns = model.signature.inputs.map((i) => i.name)
+  await put('input_example.json', JSON.stringify(inputExample(frame, columns)))
+  return onnx
+}
+
 /** `model.train`: trains a built-in trainer on a dataset version and logs the ONNX model. */
 export const trainStep: BuiltinKind<typeof TrainConfig, TrainOutput> = {
   kind: 'model.train',
@@ -39,7 +58,7 @@ export const trainStep: BuiltinKind<typeof TrainConfig, TrainOutput> = {
   idempotent: true,
   config: TrainConfig,
   async run(ctx, config) {
-    const { data, tracking } = ctx.services
+    const { data } = ctx.services
     const trainer = TRAINERS[config.trainer]
     if (!trainer) {
       const known = Object.keys(TRAINERS).join(', ')
@@ -57,31 +76,7 @@ export const trainStep: BuiltinKind<typeof TrainConfig, TrainOutput> = {
       validationFraction: config.validationFraction,
       seed: ctx.seed,
     })
-    const onnx = model.toOnnx()
-    await tracking.logParams(ctx.trackingRunId, { trainer: config.trainer, ...model.params })
-    await ctx.logMetrics(model.metrics)
-    await tracking.artifacts.put(
-      ctx.trackingRunId,
-      'model/model.onnx',
-      Readable.from([Buffer.from(onnx)]),
-    )
-    const signature = JSON.stringify(toMlflowSignature(model.signature), null, 2)
-    await tracking.artifacts.put(
-      ctx.trackingRunId,
-      'model/signature.json',
-      Readable.from([signature]),
-    )
-    const example = JSON.stringify(
-      inputExample(
-        frame,
-        model.signature.inputs.map((i) => i.name),
-      ),
-    )
-    await tracking.artifacts.put(
-      ctx.trackingRunId,
-      'model/input_example.json',
-      Readable.from([example]),
-    )
+    const onnx = await logModel(ctx, model, frame)
     ctx.log(
       `trained ${model.kind} on ${version.name}:${version.version}: ${JSON.stringify(model.metrics)}`,
     )

@@ -42,8 +42,6 @@ function envName(name: string): string {
 
 async function placeInputs(ctx: StepContext, config: Config) {
   const values: Record<string, string> = {}
-  const inDir = join(ctx.workDir, 'in')
-  await mkdir(inDir, { recursive: true })
   for (const [name, value] of Object.entries(config.inputs)) {
     if (typeof value === 'object') {
       const ref = value as ArtifactRef
@@ -68,6 +66,32 @@ function expand(command: string, inputs: Record<string, string>, outDir: string,
   )
 }
 
+/** Keeps what a stream prints (bounded) and logs it line by line, labelled. */
+function capture(ctx: StepContext, stream: NodeJS.ReadableStream, label: string): Buffer[] {
+  const chunks: Buffer[] = []
+  let size = 0
+  let partial = ''
+  stream.on('data', (chunk: Buffer) => {
+    if (size < MAX_CAPTURE_BYTES) chunks.push(chunk)
+    size += chunk.length
+    const lines = (partial + chunk.toString('utf8')).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) ctx.log(`[${label}] ${line}`)
+  })
+  stream.on('end', () => partial && ctx.log(`[${label}] ${partial}`))
+  return chunks
+}
+
+/** Terminates a process group, if it is still there. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, 'SIGTERM')
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Runs the command; resolves with its exit code and what it printed. */
 function runCommand(
   ctx: StepContext,
@@ -86,31 +110,9 @@ function runCommand(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    const capture = (stream: NodeJS.ReadableStream, label: string, chunks: Buffer[]) => {
-      let size = 0
-      let partial = ''
-      stream.on('data', (chunk: Buffer) => {
-        if (size < MAX_CAPTURE_BYTES) chunks.push(chunk)
-        size += chunk.length
-        const lines = (partial + chunk.toString('utf8')).split('\n')
-        partial = lines.pop() ?? ''
-        for (const line of lines) ctx.log(`[${label}] ${line}`)
-      })
-      stream.on('end', () => partial && ctx.log(`[${label}] ${partial}`))
-    }
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    capture(child.stdout, 'stdout', stdout)
-    capture(child.stderr, 'stderr', stderr)
-    const abort = () => {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGTERM')
-        } catch {
-          // Already gone.
-        }
-      }
-    }
+    const stdout = capture(ctx, child.stdout, 'stdout')
+    const stderr = capture(ctx, child.stderr, 'stderr')
+    const abort = () => killGroup(child.pid)
     ctx.signal.addEventListener('abort', abort, { once: true })
     child.once('error', fail)
     child.once('close', (code, signal) => {

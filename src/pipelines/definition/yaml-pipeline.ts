@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { InvalidParameterError } from '../../shared/errors.js'
-import { builtinOf, builtins } from '../builtin/builtins.js'
+import { builtinOf, builtins, type AnyBuiltin } from '../builtin/builtins.js'
 import { parseConfig } from '../builtin/parse-config.js'
 import { canonicalJson } from '../run/digest.js'
 import { checkPipeline } from './check-pipeline.js'
@@ -84,37 +84,25 @@ function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile()
 }
 
-function stepSpec(name: string, raw: unknown, baseDir: string): StepSpec {
-  const where = `Step '${name}'`
-  const parsed = Step.safeParse(raw ?? {})
-  if (!parsed.success) fail(where, Step, parsed.error)
-  const step = parsed.data
+/** The step's kind, checked against what it was given. @throws InvalidParameterError */
+function kindOf(step: Step, where: string): { kind: string; builtin: AnyBuiltin } {
+  const kinds = Object.keys(builtins)
   if ((step.run === undefined) === (step.uses === undefined))
     throw new InvalidParameterError(
-      `${where}: give either 'run' (a shell command) or 'uses' (one of ${Object.keys(builtins)
-        .filter((k) => k !== 'shell')
-        .join(', ')})`,
+      `${where}: give either 'run' (a shell command) or 'uses' (one of ${kinds.filter((k) => k !== 'shell').join(', ')})`,
     )
   if (step.run !== undefined && step.with !== undefined)
     throw new InvalidParameterError(
       `${where}: 'with' goes with 'uses'; a 'run' step takes env, inputs and outputs`,
     )
+  if (step.uses !== undefined && (step.env || step.inputs || step.outputs))
+    throw new InvalidParameterError(
+      `${where}: env, inputs and outputs go with 'run'; a 'uses' step takes 'with'`,
+    )
   const kind = step.uses ?? 'shell'
   const builtin = builtinOf(kind)
   if (!builtin)
-    throw new InvalidParameterError(
-      `${where}: unknown kind '${kind}' (kinds: ${Object.keys(builtins).join(', ')})`,
-    )
-  const config =
-    step.run !== undefined
-      ? {
-          command: step.run,
-          cwd: baseDir,
-          env: step.env,
-          inputs: step.inputs,
-          outputs: step.outputs,
-        }
-      : absolutePaths(step.with ?? {}, baseDir)
+    throw new InvalidParameterError(`${where}: unknown kind '${kind}' (kinds: ${kinds.join(', ')})`)
   if (step.with && builtin.config instanceof z.ZodObject) {
     const allowed = Object.keys(builtin.config.shape)
     const unknown = Object.keys(step.with).filter((k) => !allowed.includes(k))
@@ -123,23 +111,38 @@ function stepSpec(name: string, raw: unknown, baseDir: string): StepSpec {
         `${where} (${kind}): unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'with.${k}'`).join(', ')} (allowed: ${allowed.join(', ')})`,
       )
   }
-  if (step.uses !== undefined && (step.env || step.inputs || step.outputs))
-    throw new InvalidParameterError(
-      `${where}: env, inputs and outputs go with 'run'; a 'uses' step takes 'with'`,
-    )
+  return { kind, builtin }
+}
+
+/** What the built-in receives, before templates are filled in. */
+function configOf(step: Step, baseDir: string): Record<string, unknown> {
+  if (step.run === undefined) return absolutePaths(step.with ?? {}, baseDir)
+  return {
+    command: step.run,
+    cwd: baseDir,
+    env: step.env,
+    inputs: step.inputs,
+    outputs: step.outputs,
+  }
+}
+
+function stepSpec(name: string, raw: unknown, baseDir: string): StepSpec {
+  const where = `Step '${name}'`
+  const parsed = Step.safeParse(raw ?? {})
+  if (!parsed.success) fail(where, Step, parsed.error)
+  const step = parsed.data
+  const { kind, builtin } = kindOf(step, where)
+  const config = configOf(step, baseDir)
   const refs = collectRefs(config, name)
-  const needs = [...new Set([...step.needs, ...refs.steps])]
-  const params = [...new Set([...step.params, ...refs.params])]
   const definition = canonicalJson(
     { kind, version: builtin.version, step: { ...step, files: undefined } },
     where,
   )
   return {
-    ...DEFAULT_POLICY,
     name,
-    needs,
-    params,
     kind,
+    needs: [...new Set([...step.needs, ...refs.steps])],
+    params: [...new Set([...step.params, ...refs.params])],
     codeHash: codeHash(
       name,
       [definition, String(step.version ?? '')],

@@ -31,21 +31,36 @@ function pick(params: Readonly<Record<string, unknown>>, names: readonly string[
   return Object.fromEntries(names.map((n) => [n, params[n]]))
 }
 
+/** A claim being held: renewed by heartbeats, its `signal` aborted once it is lost or cancelled. */
+interface Watch {
+  readonly holder: { claim: Claim }
+  readonly signal: AbortSignal
+  release(): void
+}
+
 /** Keeps the claim alive while the step runs; aborts the step once the claim is gone. */
-function heartbeat(deps: ExecutorDeps, holder: { claim: Claim }, controller: AbortController) {
-  const timer = setInterval(
-    () => {
-      renewLease(pipelineDb(deps), holder.claim, deps.clock.nowMs() + deps.leaseMs).then(
-        (held) =>
-          held ||
-          controller.abort(new Error('the step was cancelled or taken over by another worker')),
-        () => undefined, // A failed renewal is retried at the next beat; the lease has slack.
-      )
-    },
-    Math.max(50, Math.floor(deps.leaseMs / 3)),
-  )
+function watchClaim(deps: ExecutorDeps, run: RunContext, claim: Claim): Watch {
+  const holder = { claim }
+  const controller = new AbortController()
+  const beat = () =>
+    renewLease(pipelineDb(deps), holder.claim, deps.clock.nowMs() + deps.leaseMs).then(
+      (held) =>
+        held ||
+        controller.abort(new Error('the step was cancelled or taken over by another worker')),
+      () => undefined, // A failed renewal is retried at the next beat; the lease has slack.
+    )
+  const timer = setInterval(beat, Math.max(50, Math.floor(deps.leaseMs / 3)))
   timer.unref()
-  return () => clearInterval(timer)
+  const cancel = () => controller.abort(new Error('the run was cancelled'))
+  run.signal?.addEventListener('abort', cancel, { once: true })
+  return {
+    holder,
+    signal: controller.signal,
+    release() {
+      clearInterval(timer)
+      run.signal?.removeEventListener('abort', cancel)
+    },
+  }
 }
 
 /**
@@ -67,6 +82,31 @@ async function startChildRun(deps: ExecutorDeps, run: RunContext, claim: Claim):
   return child.info.runId
 }
 
+/** What a step runs with: its parameters, its inputs and the cache key they make. */
+interface Work {
+  readonly step: StepSpec
+  readonly params: Record<string, unknown>
+  readonly inputs: Record<string, unknown>
+  readonly key: string
+}
+
+async function prepare(deps: ExecutorDeps, run: RunContext, step: StepSpec): Promise<Work> {
+  const inputs = await loadInputs(deps, run.runId, step.needs)
+  const params = pick(run.params, step.params)
+  const seed = stepSeed(run.seed, step.name)
+  const key = cacheKey({ codeHash: step.codeHash, params, inputs: inputs.digests, seed })
+  return { step, params, inputs: inputs.values, key }
+}
+
+function cachedResult(deps: ExecutorDeps, run: RunContext, work: Work) {
+  if (!work.step.cache || run.isNoCache) return undefined
+  return pipelineDb(deps)
+    .selectFrom('step_cache')
+    .selectAll()
+    .where('cache_key', '=', work.key)
+    .executeTakeFirst()
+}
+
 /**
  * Executes a claimed step: reuses a cached result when its cache key matches, else runs it
  * (retries, timeout, heartbeats) inside a child tracking run, then settles it. Undefined when
@@ -78,11 +118,7 @@ export async function executeStep(
   claim: Claim,
   dispatch: Dispatch,
 ): Promise<Settled | undefined> {
-  const holder = { claim }
-  const controller = new AbortController()
-  const stop = heartbeat(deps, holder, controller)
-  const cancel = () => controller.abort(new Error('the run was cancelled'))
-  run.signal?.addEventListener('abort', cancel, { once: true })
+  const watch = watchClaim(deps, run, claim)
   try {
     const step = run.spec?.steps.find((s) => s.name === claim.step)
     if (!step) {
@@ -91,91 +127,70 @@ export async function executeStep(
         : `${run.source} no longer loads`
       return await recordFailure(deps, run, { claim, error: why, dispatch })
     }
-    const inputs = await loadInputs(deps, run.runId, step.needs)
-    const params = pick(run.params, step.params)
-    const seed = stepSeed(run.seed, step.name)
-    const key = cacheKey({ codeHash: step.codeHash, params, inputs: inputs.digests, seed })
-    if (step.cache && !run.isNoCache) {
-      const hit = await pipelineDb(deps)
-        .selectFrom('step_cache')
-        .selectAll()
-        .where('cache_key', '=', key)
-        .executeTakeFirst()
-      if (hit) return await recordCached(deps, run, { claim, hit, dispatch })
-    }
-    return await runFresh(deps, run, {
-      step,
-      claim,
-      key,
-      params,
-      inputs: inputs.values,
-      holder,
-      signal: controller.signal,
-      dispatch,
-    })
+    const work = await prepare(deps, run, step)
+    const hit = await cachedResult(deps, run, work)
+    if (hit) return await recordCached(deps, run, { claim, hit, dispatch })
+    return await runFresh(deps, run, { work, claim, watch, dispatch })
   } finally {
-    run.signal?.removeEventListener('abort', cancel)
-    stop()
+    watch.release()
   }
+}
+
+/** Runs the step's tries in a new child tracking run, keeping its log and lineage. */
+async function attempt(
+  deps: ExecutorDeps,
+  run: RunContext,
+  options: { work: Work; claim: Claim; watch: Watch },
+) {
+  const { step, params } = options.work
+  const { tracking } = deps.services
+  const trackingRunId = await startChildRun(deps, run, options.claim)
+  if (step.params.length > 0)
+    await tracking.logParams(trackingRunId, params as Record<string, string>)
+  const log = new StepLog()
+  const lineage: StepLineage = { inputs: [], outputs: [] }
+  const context = {
+    pipeline: run.pipeline,
+    runId: run.runId,
+    step: step.name,
+    params: params as Record<string, string>,
+    seed: stepSeed(run.seed, step.name),
+    trackingRunId,
+    services: deps.services,
+    artifacts: deps.artifacts,
+    log,
+    lineage,
+  }
+  const outcome = await runAttempts(step, context, {
+    claim: options.claim,
+    inputs: options.work.inputs,
+    signal: options.watch.signal,
+    nextAttempt: async (current) => {
+      const next = await nextAttempt(pipelineDb(deps), current, deps.clock.nowMs() + deps.leaseMs)
+      if (next) options.watch.holder.claim = next
+      return next
+    },
+  })
+  if (!log.isEmpty)
+    await tracking.artifacts
+      .put(trackingRunId, 'logs/step.log', Readable.from([log.text()]))
+      .catch(() => undefined)
+  return { outcome, trackingRunId, log, lineage }
 }
 
 async function runFresh(
   deps: ExecutorDeps,
   run: RunContext,
-  options: {
-    step: StepSpec
-    claim: Claim
-    key: string
-    params: Record<string, unknown>
-    inputs: Record<string, unknown>
-    holder: { claim: Claim }
-    signal: AbortSignal
-    dispatch: Dispatch
-  },
+  options: { work: Work; claim: Claim; watch: Watch; dispatch: Dispatch },
 ): Promise<Settled | undefined> {
-  const { step, claim, holder, dispatch } = options
-  const { tracking } = deps.services
-  const trackingRunId = await startChildRun(deps, run, claim)
-  if (step.params.length > 0)
-    await tracking.logParams(trackingRunId, options.params as Record<string, string>)
-  const log = new StepLog()
-  const lineage: StepLineage = { inputs: [], outputs: [] }
-  const outcome = await runAttempts(
-    step,
-    {
-      pipeline: run.pipeline,
-      runId: run.runId,
-      step: step.name,
-      params: options.params as Record<string, string>,
-      seed: stepSeed(run.seed, step.name),
-      trackingRunId,
-      services: deps.services,
-      artifacts: deps.artifacts,
-      log,
-      lineage,
-    },
-    {
-      claim,
-      inputs: options.inputs,
-      signal: options.signal,
-      nextAttempt: async (current) => {
-        const next = await nextAttempt(pipelineDb(deps), current, deps.clock.nowMs() + deps.leaseMs)
-        if (next) holder.claim = next
-        return next
-      },
-    },
-  )
-  if (!log.isEmpty) {
-    await tracking.artifacts
-      .put(trackingRunId, 'logs/step.log', Readable.from([log.text()]))
-      .catch(() => undefined)
-  }
+  const { work, claim, dispatch } = options
+  const { outcome, trackingRunId, log, lineage } = await attempt(deps, run, options)
+  const tries = outcome.claim.attempt - claim.attempt + 1
   const settled =
     'outputs' in outcome
       ? await recordSuccess(deps, run, {
-          step,
+          ...work,
           claim: outcome.claim,
-          key: options.key,
           outputs: outcome.outputs,
           log,
           lineage,
@@ -184,13 +199,13 @@ async function runFresh(
         })
       : await recordFailure(deps, run, {
           claim: outcome.claim,
-          error: `failed after ${outcome.claim.attempt - claim.attempt + 1} attempt(s): ${messageOf(outcome.error)}`,
+          error: `failed after ${tries} attempt(s): ${messageOf(outcome.error)}`,
           log,
           trackingRunId,
           dispatch,
         })
   const status = settled === undefined ? 'KILLED' : 'outputs' in outcome ? 'FINISHED' : 'FAILED'
-  await tracking.endRun(trackingRunId, status)
+  await deps.services.tracking.endRun(trackingRunId, status)
   return settled
 }
 

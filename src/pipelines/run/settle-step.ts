@@ -102,32 +102,30 @@ async function settleInTransaction(
   else ready = await queueReady(trx, plan, claim, options.nowMs)
   if (ready.length > 0) await options.dispatch(trx, claim.runId, ready)
   await options.also?.(trx)
-  const payload = {
-    step: claim.step,
-    status: settlement.status,
-    attempt: claim.attempt,
-    trackingRunId,
-    ...lineageOf(settlement),
-  }
+  const payload = { step: claim.step, status: settlement.status, attempt: claim.attempt }
   const event = {
     type: 'pipeline_step.finished',
     subject: `pipeline_run:${claim.runId}`,
-    payload,
+    payload: { ...payload, trackingRunId, ...lineageOf(settlement) },
     actor: currentActor(),
   }
   await appendEvents(trx, [event], options.nowMs)
+  const open = await closeSteps(trx, claim.runId, settled, options.nowMs)
+  return { ready, finished: open <= 0 ? await finish(trx, claim.runId, options.nowMs) : undefined }
+}
+
+/** Counts settled steps off the run; the run's row stays locked until the transaction ends. */
+async function closeSteps(trx: Db, runId: string, count: number, nowMs: number): Promise<number> {
   const run = await trx
     .updateTable('pipeline_runs')
-    .set((eb) => ({ updated_at: options.nowMs, open_steps: eb('open_steps', '-', settled) }))
-    .where('run_id', '=', claim.runId)
+    .set((eb) => ({ updated_at: nowMs, open_steps: eb('open_steps', '-', count) }))
+    .where('run_id', '=', runId)
     .where('status', '=', 'running')
     .returning('open_steps')
     .executeTakeFirst()
   // Cancelled (or ended) meanwhile: nothing of this step is kept.
   if (!run) throw new LostClaim()
-  const finished =
-    Number(run.open_steps) <= 0 ? await finish(trx, claim.runId, options.nowMs) : undefined
-  return { ready, finished }
+  return Number(run.open_steps)
 }
 
 /** The conditional write of the step's end; throws LostClaim when another owns it now. */

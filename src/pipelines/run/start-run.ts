@@ -8,8 +8,9 @@ import {
   type Params,
   type PipelineSpec,
 } from '../definition/pipeline-spec.js'
+import type { Kysely } from 'kysely'
 import type { PipelineTables } from '../schema.js'
-import { reproRecord } from './repro-record.js'
+import { reproRecord, type ReproRecord } from './repro-record.js'
 import { experimentOf, type ExecutorDeps, type RunContext } from './run-context.js'
 import type { Dispatch } from './settle-step.js'
 
@@ -76,7 +77,7 @@ async function parentTrackingRun(
   deps: ExecutorDeps,
   input: StartRun,
   runId: string,
-  repro: Awaited<ReturnType<typeof reproRecord>>,
+  repro: ReproRecord,
 ) {
   const { tracking } = deps.services
   const tags = [
@@ -116,63 +117,6 @@ export async function startRun(
   const runId = newHexId()
   const repro = await reproRecord(input.source, seed, params)
   const { trackingRunId, experimentId } = await parentTrackingRun(deps, input, runId, repro)
-  const plan = planOf(spec)
-  const ready = plan.filter((s) => s.needs.length === 0).map((s) => s.name)
-  const now = deps.clock.nowMs()
-  const actor = currentActor()
-  await deps.store.transaction<PipelineTables, void>(async (trx) => {
-    await trx
-      .insertInto('pipeline_runs')
-      .values({
-        run_id: runId,
-        pipeline: spec.name,
-        source: input.source,
-        status: 'running',
-        executor: input.executor,
-        params: JSON.stringify(params),
-        plan: JSON.stringify(plan),
-        is_no_cache: input.isNoCache ? 1 : 0,
-        started_by: input.startedBy ?? 'manual',
-        repro: JSON.stringify(repro),
-        tracking_run_id: trackingRunId,
-        rerun_of: input.rerunOf ?? null,
-        error: null,
-        created_at: now,
-        ended_at: null,
-        created_by: actor,
-        updated_at: now,
-        open_steps: plan.length,
-      })
-      .execute()
-    const rows = plan.map((s) => ({
-      run_id: runId,
-      step: s.name,
-      status: ready.includes(s.name) ? 'queued' : 'pending',
-      waiting_on: s.needs.length,
-      attempt: 0,
-      queued_at: ready.includes(s.name) ? now : null,
-    }))
-    // Chunked: a thousand-step pipeline stays under every driver's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 500)
-      await trx
-        .insertInto('step_runs')
-        .values(rows.slice(i, i + 500))
-        .execute()
-    await dispatch(trx, runId, ready)
-    const payload = {
-      pipeline: spec.name,
-      trackingRunId,
-      executor: input.executor,
-      startedBy: input.startedBy ?? 'manual',
-      rerunOf: input.rerunOf ?? null,
-      triggeredBy: input.triggeredBy ?? null,
-    }
-    await appendEvents(
-      trx,
-      [{ type: 'pipeline_run.created', subject: `pipeline_run:${runId}`, payload, actor }],
-      now,
-    )
-  })
   const run: RunContext = {
     runId,
     pipeline: spec.name,
@@ -182,8 +126,96 @@ export async function startRun(
     isNoCache: input.isNoCache ?? false,
     trackingRunId,
     experimentId,
-    plan,
+    plan: planOf(spec),
     spec,
   }
+  const ready = run.plan.filter((s) => s.needs.length === 0).map((s) => s.name)
+  const nowMs = deps.clock.nowMs()
+  await deps.store.transaction<PipelineTables, void>((trx) =>
+    recordRun(trx, { run, input, repro, ready, nowMs, dispatch }),
+  )
   return { run, ready }
+}
+
+async function recordRun(
+  trx: Kysely<PipelineTables>,
+  options: {
+    run: RunContext
+    input: StartRun
+    repro: ReproRecord
+    ready: readonly string[]
+    nowMs: number
+    dispatch: Dispatch
+  },
+): Promise<void> {
+  const { run, input, ready, nowMs } = options
+  const actor = currentActor()
+  const startedBy = input.startedBy ?? 'manual'
+  await trx.insertInto('pipeline_runs').values(runRow(options, actor)).execute()
+  await insertSteps(trx, run, new Set(ready), nowMs)
+  await options.dispatch(trx, run.runId, ready)
+  const payload = {
+    pipeline: run.pipeline,
+    trackingRunId: run.trackingRunId,
+    executor: input.executor,
+    startedBy,
+    rerunOf: input.rerunOf ?? null,
+    triggeredBy: input.triggeredBy ?? null,
+  }
+  const event = {
+    type: 'pipeline_run.created',
+    subject: `pipeline_run:${run.runId}`,
+    payload,
+    actor,
+  }
+  await appendEvents(trx, [event], nowMs)
+}
+
+function runRow(
+  options: { run: RunContext; input: StartRun; repro: ReproRecord; nowMs: number },
+  actor: string,
+) {
+  const { run, input, nowMs } = options
+  return {
+    run_id: run.runId,
+    pipeline: run.pipeline,
+    source: run.source,
+    status: 'running',
+    executor: input.executor,
+    params: JSON.stringify(run.params),
+    plan: JSON.stringify(run.plan),
+    is_no_cache: run.isNoCache ? 1 : 0,
+    started_by: input.startedBy ?? 'manual',
+    repro: JSON.stringify(options.repro),
+    tracking_run_id: run.trackingRunId,
+    rerun_of: input.rerunOf ?? null,
+    error: null,
+    created_at: nowMs,
+    ended_at: null,
+    created_by: actor,
+    updated_at: nowMs,
+    open_steps: run.plan.length,
+  }
+}
+
+async function insertSteps(
+  trx: Kysely<PipelineTables>,
+  run: RunContext,
+  ready: Set<string>,
+  nowMs: number,
+) {
+  const rows = run.plan.map((s) => ({
+    run_id: run.runId,
+    step: s.name,
+    status: ready.has(s.name) ? 'queued' : 'pending',
+    waiting_on: s.needs.length,
+    attempt: 0,
+    queued_at: ready.has(s.name) ? nowMs : null,
+  }))
+  // Chunked: a thousand-step pipeline stays under every driver's bound-parameter limit.
+  for (let i = 0; i < rows.length; i += 500)
+    await trx
+      .insertInto('step_runs')
+      .values(rows.slice(i, i + 500))
+      .execute()
 }

@@ -39,9 +39,11 @@ async function hashFile(path: string): Promise<string> {
   return sha256(await readFile(path))
 }
 
-/** Builds the `ctx` a step's code receives. */
-export function makeStepContext(input: StepContextInput): StepContext {
-  const { artifacts, log, lineage, services } = input
+/** The artifact half of a step context: content-addressed writes, reads that count as inputs. */
+function artifactMethods(
+  input: StepContextInput,
+): Pick<StepContext, 'writeArtifact' | 'readArtifact' | 'artifactPath'> {
+  const { artifacts, lineage } = input
   const store = async (name: string, digest: string, sizeBytes: number, body: () => Readable) => {
     const key = artifactKey(digest)
     // Content-addressed: bytes already stored under their digest need no second upload.
@@ -49,6 +51,31 @@ export function makeStepContext(input: StepContextInput): StepContext {
     lineage.outputs.push({ kind: 'artifact', id: `sha256:${digest}` })
     return { artifact: name, sha256: digest, sizeBytes, key } satisfies ArtifactRef
   }
+  const read = (ref: ArtifactRef) => {
+    lineage.inputs.push({ kind: 'artifact', id: `sha256:${ref.sha256}` })
+    return artifacts.get(ref.key)
+  }
+  return {
+    async writeArtifact(name, body) {
+      if (typeof body === 'object' && 'path' in body) {
+        const { size } = await stat(body.path)
+        return store(name, await hashFile(body.path), size, () => createReadStream(body.path))
+      }
+      const bytes = Buffer.from(body)
+      return store(name, sha256(bytes), bytes.length, () => Readable.from([bytes]))
+    },
+    readArtifact: async (ref) => buffer(await read(ref)),
+    async artifactPath(ref) {
+      const path = join(input.workDir(), `${ref.sha256.slice(0, 12)}-${basename(ref.artifact)}`)
+      await writeFile(path, await read(ref))
+      return path
+    },
+  }
+}
+
+/** Builds the `ctx` a step's code receives. */
+export function makeStepContext(input: StepContextInput): StepContext {
+  const { log, lineage, services } = input
   return {
     pipeline: input.pipeline,
     runId: input.runId,
@@ -65,24 +92,7 @@ export function makeStepContext(input: StepContextInput): StepContext {
     log: (...parts) => log.append(...parts),
     logMetrics: (metrics, step) =>
       services.tracking.logMetrics(input.trackingRunId, { ...metrics }, step),
-    async writeArtifact(name, body) {
-      if (typeof body === 'object' && 'path' in body) {
-        const { size } = await stat(body.path)
-        return store(name, await hashFile(body.path), size, () => createReadStream(body.path))
-      }
-      const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body)
-      return store(name, sha256(bytes), bytes.length, () => Readable.from([bytes]))
-    },
-    async readArtifact(ref) {
-      lineage.inputs.push({ kind: 'artifact', id: `sha256:${ref.sha256}` })
-      return buffer(await artifacts.get(ref.key))
-    },
-    async artifactPath(ref) {
-      lineage.inputs.push({ kind: 'artifact', id: `sha256:${ref.sha256}` })
-      const path = join(input.workDir(), `${ref.sha256.slice(0, 12)}-${basename(ref.artifact)}`)
-      await writeFile(path, await artifacts.get(ref.key))
-      return path
-    },
+    ...artifactMethods(input),
     recordInput: (node) => void lineage.inputs.push(node),
     recordOutput: (node) => void lineage.outputs.push(node),
   }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { StepSpec } from '../definition/pipeline-spec.js'
 import type { PipelineTables } from '../schema.js'
 import { outputDigests } from './digest.js'
@@ -9,6 +9,7 @@ import type { StepLog } from './step-log.js'
 import type { Claim } from './step-transitions.js'
 
 type CacheRow = Selectable<PipelineTables['step_cache']>
+type Trx = Kysely<PipelineTables>
 
 const TRACKING_STATUS = { succeeded: 'FINISHED', failed: 'FAILED' } as const
 
@@ -63,29 +64,37 @@ export async function recordSuccess(
     logTail: log.tail() || undefined,
     trackingRunId,
   }
-  const cached: CacheRow = {
+  const row = cacheRow(deps, run, { step, settlement, key })
+  const also = step.cache ? (trx: Trx) => cache(trx, row) : undefined
+  return settle(deps, run, claim, settlement, { dispatch, also })
+}
+
+function cacheRow(
+  deps: Pick<ExecutorDeps, 'clock'>,
+  run: RunContext,
+  { step, settlement, key }: { step: StepSpec; settlement: Settlement; key: string },
+): CacheRow {
+  return {
     cache_key: key,
     pipeline: run.pipeline,
     step: step.name,
-    outputs: digests.text,
-    output_digest: digests.outputDigest,
-    repro_digest: digests.reproDigest,
-    lineage,
+    outputs: settlement.outputs!,
+    output_digest: settlement.outputDigest!,
+    repro_digest: settlement.reproDigest!,
+    lineage: settlement.lineage ?? null,
     run_id: run.runId,
-    tracking_run_id: trackingRunId,
+    tracking_run_id: settlement.trackingRunId ?? null,
     created_at: deps.clock.nowMs(),
   }
-  return settle(deps, run, claim, settlement, {
-    dispatch,
-    also: async (trx) => {
-      if (!step.cache) return
-      await trx
-        .insertInto('step_cache')
-        .values(cached)
-        .onConflict((oc) => oc.column('cache_key').doNothing())
-        .execute()
-    },
-  })
+}
+
+/** Keeps outputs under their key; the first run to finish with a key keeps it. */
+async function cache(trx: Trx, row: CacheRow): Promise<void> {
+  await trx
+    .insertInto('step_cache')
+    .values(row)
+    .onConflict((oc) => oc.column('cache_key').doNothing())
+    .execute()
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Cron } from 'croner'
-import { appendEvents } from '../../events/index.js'
 import { currentActor } from '../../shared/actor.js'
 import type { Clock } from '../../shared/clock.js'
 import { InvalidParameterError, NotFoundError } from '../../shared/errors.js'
@@ -10,6 +9,7 @@ import type { ParamValue } from '../definition/pipeline-spec.js'
 import { resolveParams, type Executor } from '../run/start-run.js'
 import type { PipelineTables } from '../schema.js'
 import type { Launch } from './launch.js'
+import { recordChange } from './record-change.js'
 
 /** A pipeline run on a cron schedule, in a time zone. */
 export interface Schedule {
@@ -71,22 +71,15 @@ export class ScheduleService {
       created_at: now,
       created_by: currentActor(),
     }
-    await this.deps.store.transaction<PipelineTables, void>(async (trx) => {
-      await trx.insertInto('pipeline_schedules').values(row).execute()
-      const payload = { scheduleId: row.schedule_id, pipeline, cron: row.cron, timezone }
-      await appendEvents(
-        trx,
-        [
-          {
-            type: 'pipeline_schedule.created',
-            subject: `pipeline:${pipeline}`,
-            payload,
-            actor: row.created_by,
-          },
-        ],
-        now,
-      )
-    })
+    await recordChange(
+      this.deps,
+      (trx) => trx.insertInto('pipeline_schedules').values(row).execute(),
+      {
+        type: 'pipeline_schedule.created',
+        subject: `pipeline:${pipeline}`,
+        payload: { scheduleId: row.schedule_id, pipeline, cron: row.cron, timezone },
+      },
+    )
     return fromRow(row)
   }
 
@@ -98,29 +91,22 @@ export class ScheduleService {
 
   /** @throws NotFoundError */
   async delete(id: string): Promise<void> {
-    const now = this.deps.clock.nowMs()
-    await this.deps.store.transaction<PipelineTables, void>(async (trx) => {
-      const row = await trx
-        .selectFrom('pipeline_schedules')
-        .selectAll()
-        .where('schedule_id', '=', id)
-        .executeTakeFirst()
-      if (!row) throw new NotFoundError(`No pipeline schedule with id '${id}'`)
-      await trx.deleteFrom('pipeline_schedules').where('schedule_id', '=', id).execute()
-      const payload = { scheduleId: id, pipeline: row.pipeline }
-      await appendEvents(
-        trx,
-        [
-          {
-            type: 'pipeline_schedule.deleted',
-            subject: `pipeline:${row.pipeline}`,
-            payload,
-            actor: currentActor(),
-          },
-        ],
-        now,
-      )
-    })
+    const db = this.deps.store.db<PipelineTables>()
+    const row = await db
+      .selectFrom('pipeline_schedules')
+      .selectAll()
+      .where('schedule_id', '=', id)
+      .executeTakeFirst()
+    if (!row) throw new NotFoundError(`No pipeline schedule with id '${id}'`)
+    await recordChange(
+      this.deps,
+      (trx) => trx.deleteFrom('pipeline_schedules').where('schedule_id', '=', id).execute(),
+      {
+        type: 'pipeline_schedule.deleted',
+        subject: `pipeline:${row.pipeline}`,
+        payload: { scheduleId: id, pipeline: row.pipeline },
+      },
+    )
   }
 
   /** Starts the runs of schedules that are due; each due time fires once, in whichever process wins. */

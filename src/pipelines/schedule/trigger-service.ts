@@ -1,5 +1,4 @@
 import type { StoredEvent } from '../../events/index.js'
-import { appendEvents } from '../../events/index.js'
 import { currentActor } from '../../shared/actor.js'
 import type { Clock } from '../../shared/clock.js'
 import { InvalidParameterError, NotFoundError } from '../../shared/errors.js'
@@ -10,6 +9,7 @@ import type { PipelineCatalog } from '../pipeline-catalog.js'
 import { resolveParams, type Executor } from '../run/start-run.js'
 import type { PipelineTables } from '../schema.js'
 import type { Launch } from './launch.js'
+import { recordChange } from './record-change.js'
 
 /** Events a trigger may start a pipeline on. */
 export const TRIGGER_EVENTS = [
@@ -54,16 +54,9 @@ export class TriggerService {
       executor?: Executor | undefined
     },
   ): Promise<Trigger> {
-    if (!(TRIGGER_EVENTS as readonly string[]).includes(input.event))
-      throw new InvalidParameterError(
-        `Cannot trigger on '${input.event}'; events: ${TRIGGER_EVENTS.join(', ')}`,
-      )
-    const debounceMs = input.debounceMs ?? 60_000
-    if (!Number.isInteger(debounceMs) || debounceMs < 0 || debounceMs > 86_400_000)
-      throw new InvalidParameterError('debounceMs must be an integer from 0 to 86400000 (a day)')
+    const debounceMs = checkTrigger(input.event, input.debounceMs ?? 60_000)
     const registered = await this.catalog.get(pipeline)
     resolveParams(registered.params as Record<string, ParamValue>, input.params)
-    const now = this.deps.clock.nowMs()
     const row = {
       trigger_id: newUuid(),
       pipeline,
@@ -75,25 +68,18 @@ export class TriggerService {
       fire_at: null,
       last_event: null,
       last_run_id: null,
-      created_at: now,
+      created_at: this.deps.clock.nowMs(),
       created_by: currentActor(),
     }
-    await this.deps.store.transaction<PipelineTables, void>(async (trx) => {
-      await trx.insertInto('pipeline_triggers').values(row).execute()
-      const payload = { triggerId: row.trigger_id, pipeline, event: input.event, debounceMs }
-      await appendEvents(
-        trx,
-        [
-          {
-            type: 'pipeline_trigger.created',
-            subject: `pipeline:${pipeline}`,
-            payload,
-            actor: row.created_by,
-          },
-        ],
-        now,
-      )
-    })
+    await recordChange(
+      this.deps,
+      (trx) => trx.insertInto('pipeline_triggers').values(row).execute(),
+      {
+        type: 'pipeline_trigger.created',
+        subject: `pipeline:${pipeline}`,
+        payload: { triggerId: row.trigger_id, pipeline, event: input.event, debounceMs },
+      },
+    )
     return fromRow(row)
   }
 
@@ -105,29 +91,22 @@ export class TriggerService {
 
   /** @throws NotFoundError */
   async delete(id: string): Promise<void> {
-    const now = this.deps.clock.nowMs()
-    await this.deps.store.transaction<PipelineTables, void>(async (trx) => {
-      const row = await trx
-        .selectFrom('pipeline_triggers')
-        .selectAll()
-        .where('trigger_id', '=', id)
-        .executeTakeFirst()
-      if (!row) throw new NotFoundError(`No pipeline trigger with id '${id}'`)
-      await trx.deleteFrom('pipeline_triggers').where('trigger_id', '=', id).execute()
-      const payload = { triggerId: id, pipeline: row.pipeline }
-      await appendEvents(
-        trx,
-        [
-          {
-            type: 'pipeline_trigger.deleted',
-            subject: `pipeline:${row.pipeline}`,
-            payload,
-            actor: currentActor(),
-          },
-        ],
-        now,
-      )
-    })
+    const db = this.deps.store.db<PipelineTables>()
+    const row = await db
+      .selectFrom('pipeline_triggers')
+      .selectAll()
+      .where('trigger_id', '=', id)
+      .executeTakeFirst()
+    if (!row) throw new NotFoundError(`No pipeline trigger with id '${id}'`)
+    await recordChange(
+      this.deps,
+      (trx) => trx.deleteFrom('pipeline_triggers').where('trigger_id', '=', id).execute(),
+      {
+        type: 'pipeline_trigger.deleted',
+        subject: `pipeline:${row.pipeline}`,
+        payload: { triggerId: id, pipeline: row.pipeline },
+      },
+    )
   }
 
   /**
@@ -198,6 +177,17 @@ export class TriggerService {
     }
     return started
   }
+}
+
+/** @throws InvalidParameterError for an event triggers cannot use, or a bad debounce */
+function checkTrigger(event: string, debounceMs: number): number {
+  if (!(TRIGGER_EVENTS as readonly string[]).includes(event))
+    throw new InvalidParameterError(
+      `Cannot trigger on '${event}'; events: ${TRIGGER_EVENTS.join(', ')}`,
+    )
+  if (!Number.isInteger(debounceMs) || debounceMs < 0 || debounceMs > 86_400_000)
+    throw new InvalidParameterError('debounceMs must be an integer from 0 to 86400000 (a day)')
+  return debounceMs
 }
 
 function fromRow(row: PipelineTables['pipeline_triggers']): Trigger {
