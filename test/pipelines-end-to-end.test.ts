@@ -12,6 +12,7 @@ import { startTestLathe } from './support/lathe.js'
  */
 
 const PIPELINE = fileURLToPath(new URL('./fixtures/pipelines/churn/pipeline.yaml', import.meta.url))
+const TYPESCRIPT = fileURLToPath(new URL('./fixtures/pipelines/churn/pipeline.ts', import.meta.url))
 const STEPS = ['make-data', 'version', 'validate', 'train', 'register', 'gates', 'promote']
 
 function statuses(run: RunDetail): [string, string][] {
@@ -102,6 +103,33 @@ for (const backend of testBackends) {
             STEPS.map((s) => [s, 'succeeded', true]),
           )
           expect(report.isMatch).toBe(true)
+        } finally {
+          await close()
+        }
+      },
+    )
+
+    it(
+      'runs the same pipeline written in TypeScript, typed step to step',
+      { timeout: 120_000 },
+      async () => {
+        const { lathe, close } = await startTestLathe(backend)
+        try {
+          const run = await (await lathe.pipelines.run(TYPESCRIPT)).done
+          expect(run.failures).toEqual([])
+          expect(run.steps.map((s) => [s.step, s.kind, s.status])).toEqual([
+            ['make-data', 'shell', 'succeeded'],
+            ['version', 'dataset.version', 'succeeded'],
+            ['validate', 'contract.validate', 'succeeded'],
+            ['split-check', 'function', 'succeeded'],
+            ['train', 'model.train', 'succeeded'],
+            ['register', 'model.register', 'succeeded'],
+            ['gates', 'gates.evaluate', 'succeeded'],
+          ])
+          expect(run.steps.find((s) => s.step === 'split-check')!.outputs).toEqual({
+            isLarge: true,
+          })
+          expect((await lathe.registry.versions.get('churn-ts', 1)).version).toBe(1)
         } finally {
           await close()
         }
