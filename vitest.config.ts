@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores here: more workers only fight over them.
     maxWorkers: 2,
     reporters: ['default'],
+    // CLI output is asserted as text; picocolors would colour it whenever CI is set.
+    env: { NO_COLOR: '1' },
   },
 })

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Config } from '../src/config.js'
 import { readEvents } from '../src/events/index.js'
 import { openLathe } from '../src/main.js'
+import { StepQueue } from '../src/pipelines/distributed/step-queue.js'
 import { testBackends } from './support/backends.js'
 
 /*
@@ -91,6 +92,29 @@ async function busyWorkerPid(path: string, minimumDone: number): Promise<number>
 }
 
 describe.skipIf(!postgres)('distributed pipelines on PostgreSQL', () => {
+  it('opens the step queue from many workers starting at once on a new database', async () => {
+    // Workers racing to create pg-boss's queue once made one of them die of a deadlock.
+    const { config, cleanup } = await postgres!.fresh()
+    const url = config.database.kind === 'postgres' ? config.database.url : ''
+    const queues = await Promise.all(Array.from({ length: 12 }, () => StepQueue.open(url)))
+    try {
+      const [first, second] = queues
+      const lathe = await openLathe(config)
+      try {
+        await lathe.store
+          .db()
+          .transaction()
+          .execute((trx) => first!.enqueue(trx, [{ runId: 'r', step: 's' }]))
+      } finally {
+        await lathe.close()
+      }
+      expect((await second!.fetch(5)).map((j) => j.data)).toEqual([{ runId: 'r', step: 's' }])
+    } finally {
+      for (const q of queues) await q.close()
+      await cleanup()
+    }
+  })
+
   it(
     'runs 50 steps on 3 workers, one killed mid-run: each step completes once, none lost',
     { timeout: 240_000 },

@@ -39,13 +39,7 @@ export class StepQueue {
     })
     boss.on('error', () => undefined) // Maintenance errors are retried by pg-boss itself.
     await boss.start()
-    if (!(await boss.getQueue(STEP_QUEUE)))
-      await boss
-        .createQueue(STEP_QUEUE, { name: STEP_QUEUE, retryLimit: 5, expireInSeconds: 60 })
-        .catch(async (err: unknown) => {
-          // Another process created it first.
-          if (!(await boss.getQueue(STEP_QUEUE))) throw err
-        })
+    await createQueueOnce(boss)
     return new StepQueue(boss)
   }
 
@@ -77,5 +71,23 @@ export class StepQueue {
 
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, close: true, wait: true })
+  }
+}
+
+/**
+ * Creates the step queue unless it exists. Workers starting together race to create it, and
+ * PostgreSQL may answer one of them with a deadlock (40P01) or a unique violation; the loser
+ * waits briefly and looks again, since the winner's queue is what it wanted.
+ */
+async function createQueueOnce(boss: PgBoss, attempts = 8): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(STEP_QUEUE)) return
+    try {
+      await boss.createQueue(STEP_QUEUE, { name: STEP_QUEUE, retryLimit: 5, expireInSeconds: 60 })
+      return
+    } catch (err) {
+      if (attempt >= attempts) throw err
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100))
+    }
   }
 }
