@@ -1,8 +1,9 @@
 import { setTimeout } from 'node:timers/promises'
-import { Kysely, Migrator, type Dialect, type Transaction } from 'kysely'
-import type { Ddl, MetadataStore, NamedMigration, SqlDialect } from './metadata-store.js'
+import { CompiledQuery, Kysely, Migrator, type Dialect, type Transaction } from 'kysely'
+import type { AnyKysely, Ddl, MetadataStore, NamedMigration, SqlDialect } from './metadata-store.js'
 
 const SQLITE_MIGRATE_ATTEMPTS = 5
+const INSERT_TEXT_CACHE_SIZE = 200
 
 /**
  * The one MetadataStore implementation: Kysely already abstracts the dialect, so each backend
@@ -11,6 +12,7 @@ const SQLITE_MIGRATE_ATTEMPTS = 5
 export class KyselyMetadataStore implements MetadataStore {
   readonly #db: Kysely<unknown>
   readonly #ddl: Ddl
+  readonly #insertTexts = new Map<string, string>()
 
   constructor(dialect: Dialect, sqlDialect: SqlDialect) {
     this.#db = new Kysely<unknown>({ dialect })
@@ -30,6 +32,32 @@ export class KyselyMetadataStore implements MetadataStore {
 
   transaction<Tables, R>(fn: (trx: Transaction<Tables>) => Promise<R>): Promise<R> {
     return (this.#db as Kysely<Tables>).transaction().execute(fn)
+  }
+
+  async insertManyIgnoringConflicts(
+    db: AnyKysely,
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void> {
+    if (rows.length === 0) return
+    const shape = `${table}(${columns.join(',')})x${rows.length}`
+    let text = this.#insertTexts.get(shape)
+    if (text === undefined) {
+      text = insertText(this.#ddl.dialect, table, columns, rows.length)
+      if (this.#insertTexts.size >= INSERT_TEXT_CACHE_SIZE)
+        this.#insertTexts.delete(this.#insertTexts.keys().next().value!)
+      this.#insertTexts.set(shape, text)
+    }
+    const parameters: unknown[] = []
+    for (const row of rows) {
+      if (row.length !== columns.length)
+        throw new Error(
+          `insert into ${table}: a row has ${row.length} values for ${columns.length} columns`,
+        )
+      parameters.push(...row)
+    }
+    await db.executeQuery(CompiledQuery.raw(text, parameters))
   }
 
   async migrate(migrations: readonly NamedMigration[]): Promise<void> {
@@ -63,4 +91,22 @@ export class KyselyMetadataStore implements MetadataStore {
   async close(): Promise<void> {
     await this.#db.destroy()
   }
+}
+
+function quoted(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`
+}
+
+/** `insert into "t" ("a", "b") values (?, ?), … on conflict do nothing` in the dialect's placeholders. */
+function insertText(
+  dialect: SqlDialect,
+  table: string,
+  columns: readonly string[],
+  rowCount: number,
+): string {
+  let n = 0
+  const placeholder = dialect === 'postgres' ? () => `$${++n}` : () => '?'
+  const tuples: string[] = []
+  for (let r = 0; r < rowCount; r++) tuples.push(`(${columns.map(placeholder).join(', ')})`)
+  return `insert into ${quoted(table)} (${columns.map(quoted).join(', ')}) values ${tuples.join(', ')} on conflict do nothing`
 }

@@ -181,6 +181,47 @@ export function describeMetadataStore(name: string, fresh: () => Promise<FreshDa
       expect([items[0]?.count, log.length]).toEqual([20, 20])
     })
 
+    it('inserts many rows in one statement inside a transaction, skipping duplicates', async () => {
+      const store = await sharedStore()
+      const rows = (prefix: string, n: number) =>
+        Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i, 10 + i])
+      await store.transaction<Tables, void>(async (trx) => {
+        await store.insertManyIgnoringConflicts(
+          trx,
+          'contract_items',
+          ['id', 'count', 'at_ms'],
+          [...rows('many-', 3)],
+        )
+        // The same shape again (its statement reused) with one new row and two already there.
+        await store.insertManyIgnoringConflicts(
+          trx,
+          'contract_items',
+          ['id', 'count', 'at_ms'],
+          [
+            ['many-9', 9, 19],
+            ['many-0', 100, 100],
+            ['many-1', 100, 100],
+          ],
+        )
+      })
+      const stored = await store
+        .db<Tables>()
+        .selectFrom('contract_items')
+        .selectAll()
+        .where('id', 'like', 'many-%')
+        .orderBy('id')
+        .execute()
+      expect(stored).toEqual([
+        { id: 'many-0', count: 0, at_ms: 10 },
+        { id: 'many-1', count: 1, at_ms: 11 },
+        { id: 'many-2', count: 2, at_ms: 12 },
+        { id: 'many-9', count: 9, at_ms: 19 },
+      ])
+      await expect(
+        store.insertManyIgnoringConflicts(store.db(), 'contract_items', ['id', 'count'], [['x']]),
+      ).rejects.toThrow('a row has 1 values for 2 columns')
+    })
+
     it('reads bigint columns back as numbers (epoch milliseconds)', async () => {
       const store = await sharedStore()
       const db = store.db<Tables>()

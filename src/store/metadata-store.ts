@@ -31,6 +31,18 @@ export interface MetadataStore {
   db<Tables>(): Kysely<Tables>
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
   transaction<Tables, R>(fn: (trx: Transaction<Tables>) => Promise<R>): Promise<R>
+  /**
+   * Inserts many rows with one statement whose text is built once per shape, skipping the query
+   * builder (which costs more than the insert itself for a batch of a thousand metric points).
+   * Rows that would violate a unique constraint are skipped. For hot paths only: the table and
+   * column names are the caller's constants, untyped.
+   */
+  insertManyIgnoringConflicts(
+    db: AnyKysely,
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+  ): Promise<void>
   /** Applies the migrations not applied yet; safe to call on every start and from many processes. */
   migrate(migrations: readonly NamedMigration[]): Promise<void>
   /** Closes connections; pending queries finish first. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { SqliteDialect } from 'kysely'
+import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import { KyselyMetadataStore } from './kysely-metadata-store.js'
 
 /** Opens (creating if needed) a SQLite metadata file, or `:memory:`. */
@@ -16,5 +16,33 @@ export function openSqliteMetadataStore(path: string): KyselyMetadataStore {
   database.pragma('busy_timeout = 5000')
   // MLflow's LIKE is case-sensitive (ILIKE is the insensitive one); SQLite's is not by default.
   database.pragma('case_sensitive_like = ON')
-  return new KyselyMetadataStore(new SqliteDialect({ database }), 'sqlite')
+  return new KyselyMetadataStore(
+    new SqliteDialect({ database: withStatementCache(database) }),
+    'sqlite',
+  )
+}
+
+const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely prepares every query afresh; preparing costs as much as running for the big inserts of
+ * a metric batch. Statements are kept by their SQL text (least recently used dropped first) and
+ * a statement still being iterated is never handed out twice.
+ */
+export function withStatementCache(database: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(sql: string): SqliteStatement {
+      let statement = cache.get(sql)
+      if (statement && !statement.busy) {
+        cache.delete(sql)
+      } else {
+        statement = database.prepare(sql)
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(sql, statement)
+      return statement
+    },
+  }
 }

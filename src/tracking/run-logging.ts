@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import { InvalidParameterError } from '../shared/errors.js'
+import type { MetadataStore } from '../store/index.js'
 import type { KeyValue, Metric } from './model.js'
 import type { TrackingTables } from './schema.js'
 import {
@@ -57,6 +58,16 @@ function metricRow(runId: string, m: Metric) {
   }
 }
 
+/** The `metrics` columns, in the order `writeMetrics` gives their values. */
+const METRIC_COLUMNS = [
+  'run_id',
+  'key',
+  'value',
+  'is_nan',
+  'timestamp',
+  'step',
+] as const satisfies readonly (keyof TrackingTables['metrics'])[]
+
 /** MLflow's "latest": the greatest (step, timestamp, value). */
 function isLater(a: Metric, b: Metric): boolean {
   if (a.step !== b.step) return a.step > b.step
@@ -66,16 +77,17 @@ function isLater(a: Metric, b: Metric): boolean {
 
 /** Appends metric points (a retried point is not added twice) and advances latest values. */
 export async function writeMetrics(
+  store: MetadataStore,
   trx: Trx,
   runId: string,
   metrics: readonly Metric[],
 ): Promise<void> {
   if (metrics.length === 0) return
-  await trx
-    .insertInto('metrics')
-    .values(metrics.map((m) => metricRow(runId, m)))
-    .onConflict((oc) => oc.doNothing())
-    .execute()
+  const points = metrics.map((m) => {
+    const isNan = Number.isNaN(m.value)
+    return [runId, m.key, isNan ? 0 : m.value, isNan ? 1 : 0, m.timestamp, m.step]
+  })
+  await store.insertManyIgnoringConflicts(trx, 'metrics', METRIC_COLUMNS, points)
   const latest = new Map<string, Metric>()
   for (const m of metrics) {
     const current = latest.get(m.key)

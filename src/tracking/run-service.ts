@@ -152,7 +152,7 @@ export class RunService {
     await this.deps.store.transaction<TrackingTables, void>(async (trx) => {
       await this.#activeRun(trx, runId)
       await writeParams(trx, runId, batch.params ?? [])
-      await writeMetrics(trx, runId, batch.metrics ?? [])
+      await writeMetrics(this.deps.store, trx, runId, batch.metrics ?? [])
       await writeTags(trx, runId, batch.tags ?? [])
       await this.#event(trx, 'run.logged', runId, summarise(batch), now)
     })

@@ -81,6 +81,44 @@ export const Metric = z.object({
   timestamp: Int64,
   step: Int64.optional().default(0),
 })
+type MetricPoint = z.output<typeof Metric>
+
+/** A point as clients nearly always send it: every field a plain JSON number. */
+function plainPoint(p: unknown): MetricPoint | undefined {
+  if (typeof p !== 'object' || p === null) return undefined
+  const { key, value, timestamp, step } = p as Record<string, unknown>
+  if (typeof key !== 'string' || key.length === 0 || typeof value !== 'number') return undefined
+  if (!Number.isSafeInteger(timestamp)) return undefined
+  if (step !== undefined && !Number.isSafeInteger(step)) return undefined
+  return { key, value, timestamp: timestamp as number, step: (step as number | undefined) ?? 0 }
+}
+
+/**
+ * A batch's metric points. A full batch is a thousand of them, and checking each through `Metric`
+ * cost more than storing it; so plain points are checked by hand, and only the others (strings
+ * for numbers, "NaN", mistakes) go through `Metric`, for its conversions and its messages.
+ */
+const MetricPoints = z
+  .array(z.unknown())
+  .max(1000, 'A batch logging request can contain at most 1000 metrics')
+  .transform((points, ctx) => {
+    const out: MetricPoint[] = []
+    for (const [i, point] of points.entries()) {
+      const plain = plainPoint(point)
+      if (plain) {
+        out.push(plain)
+        continue
+      }
+      const parsed = Metric.safeParse(point)
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+          ctx.addIssue({ code: 'custom', message: issue.message, path: [i, ...issue.path] })
+        return z.NEVER
+      }
+      out.push(parsed.data)
+    }
+    return out
+  })
 export const LogMetric = z
   .object({
     ...RUN_ID,
@@ -114,10 +152,7 @@ export const DeleteTag = z.object({
 export const LogBatch = z
   .object({
     ...RUN_ID,
-    metrics: z
-      .array(Metric)
-      .max(1000, 'A batch logging request can contain at most 1000 metrics')
-      .optional(),
+    metrics: MetricPoints.optional(),
     params: z
       .array(LooseKeyValue)
       .max(100, 'A batch logging request can contain at most 100 params')
