@@ -18,7 +18,13 @@ import {
 } from './lineage/index.js'
 import { AuditLog, governanceMigrations } from './governance/index.js'
 import { Data, dataMigrations } from './data/index.js'
-import { OnnxEvaluator, Registry, registryMigrations, trackingReader } from './registry/index.js'
+import {
+  OnnxEvaluator,
+  Registry,
+  dataEvaluationDatasets,
+  registryMigrations,
+  trackingReader,
+} from './registry/index.js'
 import {
   Pipelines,
   StepQueue,
@@ -89,13 +95,13 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
   lineage.registerRules(pipelineLineageRules)
   lineage.registerRules(servingLineageRules)
   const audit = new AuditLog({ store, clock, events })
+  const data = new Data({ store, artifacts, clock, tracking })
   const registry = new Registry({
     store,
     clock,
     tracking: trackingReader(tracking),
-    evaluator: new OnnxEvaluator(artifacts),
+    evaluator: new OnnxEvaluator(artifacts, dataEvaluationDatasets(data)),
   })
-  const data = new Data({ store, artifacts, clock, tracking })
   const { database } = config
   const pipelines = new Pipelines({
     store,

@@ -170,7 +170,7 @@ for (const backend of testBackends) {
             passed: false,
             observed: null,
             threshold: null,
-            detail: `No artifact file at '0/${runs[1]}/artifacts/model/MLmodel'`,
+            detail: `0/${runs[1]}/artifacts/model holds no .onnx files; a model package needs exactly one, or MLmodel flavors.onnx.data naming it`,
           },
         ],
       })

@@ -1,3 +1,5 @@
+import type { Data } from '../data/index.js'
+import { readFrame, type Frame } from '../models/index.js'
 import type { Clock } from '../shared/clock.js'
 import type { MetadataStore } from '../store/index.js'
 import type { Run, Tracking } from '../tracking/index.js'
@@ -16,6 +18,15 @@ export interface TrackingReader {
   getRun(runId: string): Promise<Run>
   /** For `models:/<model_id>` sources. @throws NotFoundError */
   getLoggedModel(modelId: string): Promise<LoggedModelRef>
+}
+
+/** Evaluation datasets as the registry reads them, through the data context's services. */
+export interface EvaluationDatasets {
+  /**
+   * The rows of a stored dataset version (`name`, `name:3`, `name@golden`), as columns.
+   * @throws NotFoundError for an unknown dataset or version
+   */
+  read(ref: string): Promise<Frame>
 }
 
 /** What the registry services need from the outside world. */
@@ -38,6 +49,23 @@ export function trackingReader(tracking: Tracking): TrackingReader {
         artifactLocation: info.artifactUri,
         sourceRunId: info.sourceRunId,
       }
+    },
+  }
+}
+
+/** The data context's stored versions as evaluation datasets. */
+export function dataEvaluationDatasets(data: Data): EvaluationDatasets {
+  return {
+    async read(ref) {
+      const version = await data.datasets.get(ref)
+      return data.datasets.withFile(version, (path) =>
+        readFrame({
+          path,
+          format: version.format,
+          columns: version.schema,
+          label: `${version.name}:${version.version}`,
+        }),
+      )
     },
   }
 }

@@ -1,6 +1,8 @@
 export { Registry } from './registry.js'
 export {
   trackingReader,
+  dataEvaluationDatasets,
+  type EvaluationDatasets,
   type RegistryDeps,
   type TrackingReader,
   type LoggedModelRef,
