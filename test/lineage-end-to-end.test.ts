@@ -60,5 +60,40 @@ for (const backend of testBackends) {
       ])
       expect((await audit.verify()).isValid).toBe(true)
     })
+
+    it('answers which data and code made a model version from its registration alone', async () => {
+      const { data, tracking, registry, lineage } = t.lathe
+      const csv = join(work, 'train.csv')
+      writeFileSync(csv, 'tenure,churned\n3,0\n30,1\n')
+      const { version: dataset } = await data.datasets.add(csv, { name: 'train' })
+      const commit = '0123456789abcdef0123456789abcdef01234567'
+      const runId = (
+        await tracking.runs.create({ tags: [{ key: 'mlflow.source.git.commit', value: commit }] })
+      ).info.runId
+      await data.runs.logInput(runId, 'train', 'training')
+      await registry.models.create({ name: 'leaver' })
+      await registry.versions.create({ name: 'leaver', source: `runs:/${runId}/model` })
+      await lineage.drain()
+
+      const graph = await lineage.upstream({ kind: 'model_version', id: 'leaver/1' })
+      expect(
+        graph.nodes
+          .filter((n) => n.distance !== 0)
+          .map((n) => [n.kind, n.id, n.distance])
+          .sort(),
+      ).toEqual([
+        ['commit', commit, -1],
+        ['dataset', `train@${dataset.digest}`, -2],
+        ['dataset_version', dataset.id, -3],
+        ['run', runId, -1],
+      ])
+      expect(graph.edges.map((e) => `${e.from.kind} ${e.relation} ${e.to.kind}`).sort()).toEqual([
+        'commit built_from model_version',
+        'dataset input_to run',
+        'dataset_version logged_as dataset',
+        'run produced model_version',
+      ])
+      expect(graph.nodes.find((n) => n.kind === 'commit')?.label).toBe('0123456789ab')
+    })
   })
 }

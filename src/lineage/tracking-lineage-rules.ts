@@ -15,14 +15,14 @@ function runNode(event: StoredEvent, attributes: Record<string, unknown>, label?
   } satisfies LineageNodeInput
 }
 
-interface LoggedDataset {
+export interface LoggedDataset {
   readonly name: string
   readonly digest: string
   readonly source?: string
 }
 
 /** An MLflow dataset input is identified by name and digest (its content hash). */
-function datasetNode(dataset: LoggedDataset): LineageNodeInput {
+export function datasetNode(dataset: LoggedDataset): LineageNodeInput {
   return {
     kind: 'dataset',
     id: `${dataset.name}@${dataset.digest}`,
