@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import { buildServer } from '../../src/api/server.js'
 import { openLathe, type Lathe } from '../../src/main.js'
 import { testBackends } from './backends.js'
@@ -239,6 +240,83 @@ function watch(page: Page): WatchedPage {
         .map((e) => (e.url ? `${e.text} (${e.url})` : e.text)),
     async screenshot(name) {
       await page.screenshot({ path: join(ARTIFACTS_DIR, `web-${name}.png`), fullPage: false })
+    },
+  }
+}
+
+/** Creates an experiment through the MLflow API and returns its id. */
+export async function createExperiment(server: WebServer, name: string): Promise<string> {
+  return (await server.post<{ experiment_id: string }>('experiments/create', { name }))
+    .experiment_id
+}
+
+/** Creates a run (a name, optional extra fields of `runs/create`) and returns its info. */
+export async function createRun(
+  server: WebServer,
+  experimentId: string,
+  fields: { run_name?: string; start_time?: number; tags?: object[] } = {},
+): Promise<{ run_id: string; artifact_uri: string }> {
+  const { run } = await server.post<{ run: { info: { run_id: string; artifact_uri: string } } }>(
+    'runs/create',
+    { experiment_id: experimentId, ...fields },
+  )
+  return run.info
+}
+
+/** What a dashboard suite gets: its server, what `seed` returned, and this test's page. */
+export interface Dashboard<S> {
+  readonly server: WebServer
+  readonly seeded: S
+  readonly watched: WatchedPage
+  readonly page: Page
+}
+
+/**
+ * The lifecycle every dashboard suite shares: one server and browser per file (seeded while the
+ * browser starts), a fresh page per test, a screenshot when a test fails, and a failure on any
+ * console error the test did not expect. Call inside `describe`.
+ */
+export function useDashboard<S>(
+  seed: (server: WebServer) => Promise<S>,
+  viewport?: { width: number; height: number },
+): Dashboard<S> {
+  let server: WebServer | undefined
+  let browser: Browser | undefined
+  let seeded: S | undefined
+  let watched: WatchedPage | undefined
+  beforeAll(async () => {
+    await ensureWebBuilt()
+    server = await startWebServer()
+    ;[seeded, browser] = await Promise.all([seed(server), launchBrowser()])
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+  beforeEach(async () => {
+    watched = await browser!.newPage(viewport)
+  })
+  afterEach(async ({ task }) => {
+    if (!watched) return
+    if (task.result?.state === 'fail') {
+      await watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`)
+    }
+    const errors = watched.errors()
+    await watched.page.close()
+    expect(errors).toEqual([])
+  })
+  return {
+    get server() {
+      return server!
+    },
+    get seeded() {
+      return seeded as S
+    },
+    get watched() {
+      return watched!
+    },
+    get page() {
+      return watched!.page
     },
   }
 }

@@ -4,8 +4,14 @@ import { Link } from './components/link'
 import { EmptyState } from './components/states'
 import { AuditPage } from './pages/audit-page'
 import { ComparePage } from './pages/compare-page'
+import { DeploymentPage } from './pages/deployment-page'
+import { DeploymentsPage } from './pages/deployments-page'
 import { ExperimentsPage } from './pages/experiments-page'
 import { LineagePage, LineageStart } from './pages/lineage-page'
+import { ModelPage } from './pages/model-page'
+import { MonitorDetailPage } from './pages/monitor-detail-page'
+import { MonitoringPage } from './pages/monitoring-page'
+import { ModelsPage } from './pages/models-page'
 import { RunPage } from './pages/run-page'
 import { RunsPage } from './pages/runs-page'
 import { matchPath, navigate, useLocation } from './router'
@@ -17,12 +23,14 @@ interface Section {
   readonly href: string
 }
 
-/**
- * The navigation lists only the sections that are built. Models, Data, Pipelines, Deployments
- * and Monitoring join this list as their pages land.
- */
+/** The navigation, in the order of the lifecycle. */
 const SECTIONS: readonly Section[] = [
+  { id: 'data', label: 'Data', href: '/data' },
+  { id: 'pipelines', label: 'Pipelines', href: '/pipelines' },
   { id: 'experiments', label: 'Experiments', href: '/experiments' },
+  { id: 'models', label: 'Models', href: '/models' },
+  { id: 'deployments', label: 'Deployments', href: '/deployments' },
+  { id: 'monitoring', label: 'Monitoring', href: '/monitoring' },
   { id: 'lineage', label: 'Lineage', href: '/lineage' },
   { id: 'audit', label: 'Audit log', href: '/audit' },
 ]
@@ -53,6 +61,24 @@ const ROUTES: readonly Route[] = [
     render: (p, q) => <LineagePage root={{ kind: p.kind!, id: p['*']! }} query={q} />,
   },
   { pattern: '/audit', section: 'audit', render: (_p, q) => <AuditPage query={q} /> },
+  { pattern: '/models', section: 'models', render: () => <ModelsPage /> },
+  {
+    pattern: '/models/:name',
+    section: 'models',
+    render: (p, q) => <ModelPage name={p.name!} query={q} />,
+  },
+  { pattern: '/deployments', section: 'deployments', render: () => <DeploymentsPage /> },
+  {
+    pattern: '/deployments/:name',
+    section: 'deployments',
+    render: (p) => <DeploymentPage name={p.name!} />,
+  },
+  { pattern: '/monitoring', section: 'monitoring', render: () => <MonitoringPage /> },
+  {
+    pattern: '/monitoring/:name',
+    section: 'monitoring',
+    render: (p) => <MonitorDetailPage name={p.name!} />,
+  },
 ]
 
 function resolve(path: string): { route: Route; params: Record<string, string> } | undefined {

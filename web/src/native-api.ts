@@ -56,3 +56,26 @@ export type AuditVerification = AuditVerificationBody
 export function verifyAudit(signal?: AbortSignal): Promise<AuditVerification> {
   return call('/api/v1/audit/verify', { signal })
 }
+
+/** Query values; undefined ones are left out. */
+export type Query = Record<string, string | number | undefined>
+
+/** One call to a native route: GET with a query, or POST with a JSON body. */
+export function v1<T>(
+  path: string,
+  options: { query?: Query; body?: object; signal?: AbortSignal | undefined } = {},
+): Promise<T> {
+  const entries = Object.entries(options.query ?? {}).filter(([, v]) => v !== undefined)
+  const search = new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()
+  const url = `/api/v1/${path}${search ? `?${search}` : ''}`
+  if (!options.body) return call<T>(url, { signal: options.signal })
+  return call<T>(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(options.body),
+    signal: options.signal,
+  })
+}
+
+/** A path segment, escaped (names may hold characters a URL reserves). */
+export const seg = encodeURIComponent

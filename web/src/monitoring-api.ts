@@ -1,0 +1,68 @@
+import { seg, v1 } from './native-api'
+
+/* Monitors, their result series and alert states (`/api/v1/monitors`, `/api/v1/alerts`). */
+
+export interface Monitor {
+  readonly id: string
+  readonly deployment: string
+  readonly kind: 'drift' | 'performance' | 'operational'
+  readonly window_seconds: number
+  readonly spec: Record<string, unknown>
+  readonly created_at: number
+  readonly created_by: string
+}
+
+export interface AlertRule {
+  readonly id: string
+  readonly monitor_id: string
+  readonly metric: string
+  readonly op: 'above' | 'below'
+  readonly threshold: number
+  readonly for_windows: number
+  readonly webhooks: readonly string[]
+  readonly created_at: number
+}
+
+export interface MonitorResult {
+  readonly window_start: number
+  readonly window_end: number
+  readonly metric: string
+  readonly value: number
+  readonly detail: Record<string, unknown>
+  readonly computed_at: number
+}
+
+export interface AlertState {
+  readonly rule_id: string
+  readonly state: string
+  readonly breaches: number
+  readonly fired_at: number | null
+  readonly resolved_at: number | null
+  readonly last_value: number | null
+  readonly last_window_end: number
+}
+
+export async function monitors(deployment: string, signal?: AbortSignal): Promise<Monitor[]> {
+  return (await v1<{ monitors: Monitor[] }>('monitors', { query: { deployment }, signal })).monitors
+}
+
+export function monitorWithRules(
+  id: string,
+  signal?: AbortSignal,
+): Promise<{ monitor: Monitor; alert_rules: AlertRule[] }> {
+  return v1(`monitors/${seg(id)}`, { signal })
+}
+
+/** The newest points of a monitor, every metric, oldest first. */
+export async function monitorResults(id: string, signal?: AbortSignal): Promise<MonitorResult[]> {
+  const path = `monitors/${seg(id)}/results`
+  const { results } = await v1<{ results: MonitorResult[] }>(path, {
+    query: { limit: 10_000 },
+    signal,
+  })
+  return [...results].sort((a, b) => a.window_end - b.window_end)
+}
+
+export async function alertStates(signal?: AbortSignal): Promise<AlertState[]> {
+  return (await v1<{ alerts: AlertState[] }>('alerts', { signal })).alerts
+}
