@@ -41,8 +41,10 @@ import {
 import {
   Monitoring,
   dataReferences,
+  monitoringLineageRules,
   monitoringMigrations,
   servingReader,
+  type AlertActuators,
 } from './monitoring/index.js'
 
 /** Every context's migrations; each context owns its tables. */
@@ -57,6 +59,20 @@ export const allMigrations: readonly NamedMigration[] = [
   ...servingMigrations,
   ...monitoringMigrations,
 ]
+
+/** What a firing alert's actions act on: a pipeline run, a deployment's release or version. */
+function alertActuators(pipelines: Pipelines, serving: Serving): AlertActuators {
+  return {
+    retrain: async (pipeline, params, triggeredBy) =>
+      (await pipelines.run(pipeline, { params, startedBy: 'alert', triggeredBy })).runId,
+    rollback: async (name, reason) => {
+      await serving.deployments.rollback(name, reason, { automatic: true })
+    },
+    pin: async (name, version) => {
+      await serving.deployments.update(name, { version })
+    },
+  }
+}
 
 /** One running Lathe: its stores and its contexts' services. */
 export interface Lathe {
@@ -124,8 +140,12 @@ export async function openLathe(config: Config, clock: Clock = systemClock): Pro
     clock,
     events,
     serving: servingReader(serving),
-    references: dataReferences(data),
+    references: dataReferences(data, async (model, version) => {
+      return (await registry.versions.get(model, version)).runId
+    }),
+    actuators: alertActuators(pipelines, serving),
   })
+  lineage.registerRules(monitoringLineageRules)
   return {
     config,
     clock,

@@ -17,6 +17,7 @@ import { registerMonitorCommands } from './commands/monitor.js'
 import { registerDeployCommands } from './commands/deploy.js'
 import { registerServeCommand } from './commands/serve.js'
 import { registerPredictCommand } from './commands/predict.js'
+import { registerQuickstartCommand } from './commands/quickstart.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerDeployCommands(program)
   registerServeCommand(program)
   registerPredictCommand(program)
+  registerQuickstartCommand(program)
   return program
 }
 

@@ -4,6 +4,7 @@ import { appendEvents } from '../events/index.js'
 import { currentActor } from '../shared/actor.js'
 import { InvalidParameterError, NotFoundError } from '../shared/errors.js'
 import { newHexId } from '../shared/ids.js'
+import { checkActions, type AlertAction } from './alert-action.js'
 import type { MonitoringDeps } from './deps.js'
 import type { Monitor, MonitorPoint, Window } from './monitor.js'
 import type { MonitoringTables } from './schema.js'
@@ -20,6 +21,8 @@ export interface CreateAlertRule {
   readonly webhooks?: readonly string[] | undefined
   /** HMAC-SHA256 key of the signature header; generated when absent. */
   readonly secret?: string | undefined
+  /** What to do, once per firing (retrain, roll back, pin a safe version). */
+  readonly actions?: readonly AlertAction[] | undefined
 }
 
 /** An alert rule on one monitored series. */
@@ -32,6 +35,7 @@ export interface AlertRule {
   readonly forWindows: number
   readonly webhooks: string[]
   readonly secret: string
+  readonly actions: AlertAction[]
   readonly createdAtMs: number
   readonly createdBy: string
 }
@@ -60,6 +64,7 @@ function toRule(r: RuleRow): AlertRule {
     forWindows: Number(r.for_windows),
     webhooks: JSON.parse(r.webhooks) as string[],
     secret: r.secret,
+    actions: JSON.parse(r.actions) as AlertAction[],
     createdAtMs: Number(r.created_at),
     createdBy: r.created_by,
   }
@@ -89,6 +94,7 @@ function checkRule(input: CreateAlertRule): void {
     if (!/^https?:\/\//.test(url))
       throw new InvalidParameterError(`webhook '${url}' must be an http(s) URL`)
   }
+  checkActions(input.actions ?? [])
 }
 
 /**
@@ -106,6 +112,8 @@ export class AlertService {
   /** Adds a rule. @throws NotFoundError for an unknown monitor */
   async createRule(input: CreateAlertRule): Promise<AlertRule> {
     checkRule(input)
+    if (input.actions?.length && !this.deps.actuators)
+      throw new InvalidParameterError('alert actions need the pipelines and serving contexts')
     const monitor = await this.#db
       .selectFrom('monitors')
       .select('id')
@@ -121,6 +129,7 @@ export class AlertService {
       for_windows: input.forWindows ?? 1,
       webhooks: JSON.stringify(input.webhooks ?? []),
       secret: input.secret ?? randomBytes(32).toString('hex'),
+      actions: JSON.stringify(input.actions ?? []),
       created_at: this.deps.clock.nowMs(),
       created_by: currentActor(),
     }
@@ -226,6 +235,8 @@ export class AlertService {
       windowStartMs: window.startMs,
       windowEndMs: window.endMs,
       state,
+      // The firing's id (with the rule): actions, lineage and audit name the alert by it.
+      ...(state === 'firing' ? { firedAtMs: now } : {}),
     }
     await appendEvents(
       trx,

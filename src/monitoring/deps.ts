@@ -3,6 +3,7 @@ import type { EventDispatcher } from '../events/index.js'
 import type { LoggedRequest, LogQuery, Serving } from '../serving/index.js'
 import type { Clock } from '../shared/clock.js'
 import type { MetadataStore } from '../store/index.js'
+import type { AlertActuators } from './alert-action.js'
 
 /** What monitoring reads from serving, through its services (never its tables). */
 export interface ServingReader {
@@ -16,7 +17,12 @@ export interface ServingReader {
 export interface ReferenceProfiles {
   /** @throws NotFoundError */
   profile(ref: string): Promise<DatasetProfile>
+  /** The dataset version (`name:3`) a model version was trained on, from its run's inputs. */
+  trainingReference(model: string, version: number): Promise<string | undefined>
 }
+
+/** A model version's source run, as the registry records it. */
+export type SourceRunOf = (model: string, version: number) => Promise<string | undefined>
 
 /** A POST as webhook delivery needs it; `fetch` by default, injectable for tests. */
 export type PostJson = (
@@ -34,6 +40,8 @@ export interface MonitoringDeps {
   readonly serving: ServingReader
   readonly references?: ReferenceProfiles | undefined
   readonly post?: PostJson | undefined
+  /** What alert actions act on; without it rules may not carry actions. */
+  readonly actuators?: AlertActuators | undefined
 }
 
 /** Serving's services as monitoring reads them. */
@@ -47,9 +55,21 @@ export function servingReader(serving: Serving): ServingReader {
   }
 }
 
-/** The data context's stored profiles as monitoring reads them. */
-export function dataReferences(data: Data): ReferenceProfiles {
-  return { profile: async (ref) => (await data.profiles.profile({ ref })).profile }
+/**
+ * The data context's stored profiles as monitoring reads them; a model version's reference is the
+ * dataset its source run logged as `training` input (what `model.train` records).
+ */
+export function dataReferences(data: Data, sourceRunOf?: SourceRunOf): ReferenceProfiles {
+  return {
+    profile: async (ref) => (await data.profiles.profile({ ref })).profile,
+    trainingReference: async (model, version) => {
+      const runId = await sourceRunOf?.(model, version)
+      if (runId === undefined) return undefined
+      const inputs = await data.runs.inputsOf(runId)
+      const found = inputs.find((i) => i.context === 'training') ?? inputs[0]
+      return found && `${found.version.name}:${found.version.version}`
+    },
+  }
 }
 
 /** POSTs with `fetch`, aborting after `timeoutMs` so a slow endpoint holds nothing up. */

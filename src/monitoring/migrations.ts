@@ -83,8 +83,29 @@ async function alerts(db: Kysely<unknown>, ddl: Ddl) {
     .execute()
 }
 
+async function alertActions(db: Kysely<unknown>) {
+  await db.schema
+    .alterTable('alert_rules')
+    .addColumn('actions', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute()
+  await db.schema
+    .createTable('alert_actions')
+    .ifNotExists()
+    .addColumn('rule_id', 'text', (c) => c.notNull())
+    .addColumn('fired_at', 'bigint', (c) => c.notNull())
+    .addColumn('action_index', 'integer', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('target', 'text')
+    .addColumn('error', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('alert_actions_pk', ['rule_id', 'fired_at', 'action_index'])
+    .execute()
+}
+
 /** The monitoring context's migrations, in order. */
 export const monitoringMigrations: readonly NamedMigration[] = [
   { name: 'monitoring-0001-monitors-results-feedback', up: monitors },
   { name: 'monitoring-0002-alerts-webhooks', up: alerts },
+  { name: 'monitoring-0003-alert-actions', up: alertActions },
 ]

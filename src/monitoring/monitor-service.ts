@@ -72,10 +72,15 @@ export class MonitorService {
     if (!Number.isInteger(input.windowMs) || input.windowMs < 1000) {
       throw new InvalidParameterError('windowMs must be an integer of at least 1000')
     }
+    const served = await this.deps.serving.deployment(input.deployment)
     if (input.kind === 'drift' && !input.spec?.reference) {
-      throw new InvalidParameterError('a drift monitor needs spec.reference (a dataset version)')
+      // Checked now so a monitor that could never run is refused, not stored.
+      const found = await this.deps.references?.trainingReference(served.model, served.version)
+      if (found === undefined)
+        throw new InvalidParameterError(
+          `a drift monitor needs spec.reference: ${served.model} v${served.version} records no training dataset`,
+        )
     }
-    await this.deps.serving.deployment(input.deployment)
     const row = {
       id: newHexId(),
       deployment: input.deployment,
@@ -200,6 +205,15 @@ export class MonitorService {
     }
   }
 
+  /** The dataset the deployment's stable version was trained on: it moves with each release. */
+  async #trainingReference(deployment: string): Promise<string> {
+    const { model, version } = await this.deps.serving.deployment(deployment)
+    const ref = await this.deps.references?.trainingReference(model, version)
+    if (ref === undefined)
+      throw new InvalidParameterError(`${model} v${version} records no training dataset`)
+    return ref
+  }
+
   async #compute(monitor: Monitor, rows: LoggedRequest[], window: Window): Promise<MonitorPoint[]> {
     switch (monitor.kind) {
       case 'operational':
@@ -209,8 +223,9 @@ export class MonitorService {
       case 'drift': {
         const references = this.deps.references
         if (!references) throw new InvalidParameterError('drift monitors need the data context')
-        const reference = await references.profile(monitor.spec.reference ?? '')
-        return driftPoints(rows, reference, monitor.spec)
+        const ref = monitor.spec.reference ?? (await this.#trainingReference(monitor.deployment))
+        const points = driftPoints(rows, await references.profile(ref), monitor.spec)
+        return [...points, { metric: 'drift.reference', value: 1, detail: { reference: ref } }]
       }
     }
   }

@@ -1,3 +1,4 @@
+import { AlertActionRunner } from './alert-action-runner.js'
 import { AlertService } from './alert-service.js'
 import type { MonitoringDeps } from './deps.js'
 import { FeedbackService } from './feedback-service.js'
@@ -12,6 +13,8 @@ export class Monitoring {
   readonly monitors: MonitorService
   readonly webhooks: WebhookOutbox
   readonly scheduler: MonitorScheduler
+  /** Alert actions taken; undefined without actuators. */
+  readonly actions: AlertActionRunner | undefined
 
   constructor(deps: MonitoringDeps, options: { webhooks?: WebhookOptions } = {}) {
     this.feedback = new FeedbackService(deps)
@@ -19,6 +22,7 @@ export class Monitoring {
     this.monitors = new MonitorService(deps, this.feedback, this.alerts)
     this.webhooks = new WebhookOutbox(deps, options.webhooks)
     this.scheduler = new MonitorScheduler(this.monitors, this.webhooks, deps.clock)
+    this.actions = deps.actuators && new AlertActionRunner(deps, deps.actuators)
   }
 
   /** Stops the scheduler; a tick under way finishes first. */

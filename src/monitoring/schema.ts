@@ -50,6 +50,8 @@ export interface MonitoringTables {
     secret: string
     created_at: number
     created_by: string
+    /** JSON: `AlertAction[]` carried out once per firing. */
+    actions: Generated<string>
   }
   /** The state of each rule: at most one row per rule, so a firing alert is never duplicated. */
   alerts: {
@@ -72,6 +74,19 @@ export interface MonitoringTables {
     attempts: number
     next_attempt_at: number
     last_error: string | null
+    created_at: number
+  }
+  /** Actions taken on firings: one row per (rule, firing, action), so each runs once. */
+  alert_actions: {
+    rule_id: string
+    fired_at: number
+    action_index: number
+    kind: string
+    /** started, succeeded or failed. */
+    status: string
+    /** What it made or touched: the pipeline run id, the deployment. */
+    target: string | null
+    error: string | null
     created_at: number
   }
 }

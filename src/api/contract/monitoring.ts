@@ -55,6 +55,19 @@ export const ResultsQuery = z.strictObject({
   limit: QueryInt.min(1).max(10_000).optional(),
 })
 
+const ActionParam = z.union([z.string(), z.number(), z.boolean()])
+
+/** What a firing alert does, once per firing. */
+const AlertActionBody = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('retrain'),
+    pipeline: Name,
+    params: z.record(z.string(), ActionParam).optional(),
+  }),
+  z.strictObject({ kind: z.literal('rollback') }),
+  z.strictObject({ kind: z.literal('pin'), version: z.number().int().min(1) }),
+])
+
 /** `POST /api/v1/monitors/:id/alert-rules`. */
 export const CreateAlertRuleBody = z.strictObject({
   metric: z.string().min(1).max(300),
@@ -63,7 +76,11 @@ export const CreateAlertRuleBody = z.strictObject({
   for_windows: z.number().int().min(1).max(1000).optional(),
   webhooks: z.array(z.url()).max(20).optional(),
   secret: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
+  actions: z.array(AlertActionBody).max(10).optional(),
 })
+
+/** `GET /api/v1/alerts/actions`. */
+export const ActionsQuery = z.strictObject({ rule_id: z.string().min(1).max(100).optional() })
 
 export const IdParams = z.strictObject({ id: z.string().min(1).max(100) })
 export const DeploymentParams = z.strictObject({ deployment: Name })

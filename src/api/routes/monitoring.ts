@@ -61,6 +61,7 @@ function ruleJson(r: AlertRule, withSecret = false) {
     threshold: r.threshold,
     for_windows: r.forWindows,
     webhooks: r.webhooks,
+    actions: r.actions,
     ...(withSecret ? { secret: r.secret } : {}),
     created_at: r.createdAtMs,
   }
@@ -166,6 +167,24 @@ function alertRoutes(app: FastifyInstance, lathe: Lathe): void {
       monitors: (await monitors.status(p.deployment)).map((s) => ({
         ...monitorJson(s.monitor),
         latest: s.latest.map(resultJson),
+      })),
+    }),
+  )
+  route(
+    app,
+    'GET',
+    '/api/v1/alerts/actions',
+    { params: C.NoParams, input: C.ActionsQuery },
+    async (_, q) => ({
+      actions: ((await lathe.monitoring.actions?.list(q.rule_id)) ?? []).map((a) => ({
+        rule_id: a.ruleId,
+        fired_at: a.firedAtMs,
+        index: a.index,
+        kind: a.kind,
+        status: a.status,
+        target: a.target ?? null,
+        error: a.error ?? null,
+        created_at: a.createdAtMs,
       })),
     }),
   )
