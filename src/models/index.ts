@@ -60,3 +60,5 @@ export type { ModelManifest, ModelPackage, NewModelPackage, PackageFiles } from 
 export { readModelPackage, writeModelPackage } from './model-package.js'
 export type { FrameFile } from './read-frame.js'
 export { readFrame } from './read-frame.js'
+export type { ExternalModel } from './package-onnx.js'
+export { checkExternalModel } from './package-onnx.js'

@@ -9,6 +9,7 @@ import {
 } from '../../registry/index.js'
 import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
+import { registerLog } from './models-log.js'
 import { format, formatTime, printPairs, printRows } from '../output.js'
 
 type JsonOption = { json?: boolean }
@@ -47,6 +48,7 @@ export function registerModelCommands(program: Command): void {
     registerEvaluate,
     registerApprovals,
     registerDecisions,
+    registerLog,
   ]) {
     register(models)
   }
