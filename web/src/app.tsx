@@ -11,6 +11,8 @@ import { LineagePage, LineageStart } from './pages/lineage-page'
 import { ModelPage } from './pages/model-page'
 import { MonitorDetailPage } from './pages/monitor-detail-page'
 import { MonitoringPage } from './pages/monitoring-page'
+import { PipelineRunPage } from './pages/pipeline-run-page'
+import { PipelinesPage } from './pages/pipelines-page'
 import { ModelsPage } from './pages/models-page'
 import { RunPage } from './pages/run-page'
 import { RunsPage } from './pages/runs-page'
@@ -72,6 +74,12 @@ const ROUTES: readonly Route[] = [
     pattern: '/deployments/:name',
     section: 'deployments',
     render: (p) => <DeploymentPage name={p.name!} />,
+  },
+  { pattern: '/pipelines', section: 'pipelines', render: (_p, q) => <PipelinesPage query={q} /> },
+  {
+    pattern: '/pipelines/runs/:id',
+    section: 'pipelines',
+    render: (p, q) => <PipelineRunPage runId={p.id!} query={q} />,
   },
   { pattern: '/monitoring', section: 'monitoring', render: () => <MonitoringPage /> },
   {
