@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
 import { z } from 'zod'
-import { toMlflowSignature, type Frame, type TrainedModel } from '../../models/index.js'
+import type { DatasetVersion } from '../../data/index.js'
+import { writeModelPackage, type Frame, type TrainedModel } from '../../models/index.js'
 import { AlreadyExistsError, InvalidParameterError } from '../../shared/errors.js'
 import type { BuiltinKind } from '../definition/builtin-kind.js'
 import type { StepContext } from '../definition/step-context.js'
@@ -33,20 +34,37 @@ export interface TrainOutput {
 }
 
 /**
- * Logs the model as an MLflow-style package under `model/` of the step's tracking run: the ONNX
- * graph, its signature and an input example (what serving and the smoke-test gate read).
+ * Logs the model as a model package under `model/` of the step's tracking run: the ONNX graph,
+ * an MLmodel with its signature, an input example and Lathe's manifest (what serving and the
+ * registry's gates read).
  */
-async function logModel(ctx: StepContext, model: TrainedModel, frame: Frame): Promise<Uint8Array> {
+async function logModel(
+  ctx: StepContext,
+  model: TrainedModel,
+  training: { frame: Frame; target: string; dataset: DatasetVersion },
+): Promise<Uint8Array> {
   const { tracking } = ctx.services
-  const put = (path: string, body: string | Uint8Array) =>
-    tracking.artifacts.put(ctx.trackingRunId, `model/${path}`, Readable.from([Buffer.from(body)]))
   const onnx = model.toOnnx()
   await tracking.logParams(ctx.trackingRunId, { trainer: model.kind, ...model.params })
   await ctx.logMetrics(model.metrics)
-  await put('model.onnx', onnx)
-  await put('signature.json', JSON.stringify(toMlflowSignature(model.signature), null, 2))
   const columns = model.signature.inputs.map((i) => i.name)
-  await put('input_example.json', JSON.stringify(inputExample(frame, columns)))
+  const files = writeModelPackage({
+    onnx,
+    signature: model.signature,
+    inputExample: inputExample(training.frame, columns),
+    runId: ctx.trackingRunId,
+    target: training.target,
+    datasets: [{ name: training.dataset.name, digest: training.dataset.digest }],
+    metrics: model.metrics,
+    createdAtMs: Date.now(),
+  })
+  for (const [path, body] of files) {
+    await tracking.artifacts.put(
+      ctx.trackingRunId,
+      `model/${path}`,
+      Readable.from([Buffer.from(body)]),
+    )
+  }
   return onnx
 }
 
@@ -76,7 +94,7 @@ export const trainStep: BuiltinKind<typeof TrainConfig, TrainOutput> = {
       validationFraction: config.validationFraction,
       seed: ctx.seed,
     })
-    const onnx = await logModel(ctx, model, frame)
+    const onnx = await logModel(ctx, model, { frame, target: config.target, dataset: version })
     ctx.log(
       `trained ${model.kind} on ${version.name}:${version.version}: ${JSON.stringify(model.metrics)}`,
     )
