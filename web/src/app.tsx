@@ -4,6 +4,9 @@ import { Link } from './components/link'
 import { EmptyState } from './components/states'
 import { AuditPage } from './pages/audit-page'
 import { ComparePage } from './pages/compare-page'
+import { ContractPage } from './pages/contract-page'
+import { DataPage } from './pages/data-page'
+import { DatasetPage } from './pages/dataset-page'
 import { DeploymentPage } from './pages/deployment-page'
 import { DeploymentsPage } from './pages/deployments-page'
 import { ExperimentsPage } from './pages/experiments-page'
@@ -16,6 +19,7 @@ import { PipelinesPage } from './pages/pipelines-page'
 import { ModelsPage } from './pages/models-page'
 import { RunPage } from './pages/run-page'
 import { RunsPage } from './pages/runs-page'
+import { ValidationReportPage } from './pages/validation-report-page'
 import { matchPath, navigate, useLocation } from './router'
 
 /** A top-level area of the dashboard, listed in the navigation. */
@@ -74,6 +78,22 @@ const ROUTES: readonly Route[] = [
     pattern: '/deployments/:name',
     section: 'deployments',
     render: (p) => <DeploymentPage name={p.name!} />,
+  },
+  { pattern: '/data', section: 'data', render: (_p, q) => <DataPage query={q} /> },
+  {
+    pattern: '/data/datasets/:name',
+    section: 'data',
+    render: (p, q) => <DatasetPage name={p.name!} query={q} />,
+  },
+  {
+    pattern: '/data/contracts/:name',
+    section: 'data',
+    render: (p) => <ContractPage name={p.name!} />,
+  },
+  {
+    pattern: '/data/reports/:id',
+    section: 'data',
+    render: (p) => <ValidationReportPage id={p.id!} />,
   },
   { pattern: '/pipelines', section: 'pipelines', render: (_p, q) => <PipelinesPage query={q} /> },
   {
