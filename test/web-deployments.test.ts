@@ -42,11 +42,14 @@ async function watchDrift(server: WebServer): Promise<void> {
     op: 'above',
     threshold: -1,
     forWindows: 1,
+    // No such pipeline: the action is tried, and fails, without touching the canary.
+    actions: [{ kind: 'retrain', pipeline: 'retrain-churn' }],
   })
   // Two overlapping windows that both hold every request: two points per feature.
   const now = Date.now()
   await monitoring.monitors.run(monitor.id, { startMs: now - 60_000, endMs: now + 1000 })
   await monitoring.monitors.run(monitor.id, { startMs: now - 59_000, endMs: now + 2000 })
+  await server.lathe.events.drain()
 }
 
 async function seed(server: WebServer): Promise<void> {

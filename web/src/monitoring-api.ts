@@ -20,6 +20,26 @@ export interface AlertRule {
   readonly threshold: number
   readonly for_windows: number
   readonly webhooks: readonly string[]
+  /** What a firing does besides the webhooks: retrain, roll back, pin. */
+  readonly actions?: readonly AlertActionSpec[]
+  readonly created_at: number
+}
+
+export type AlertActionSpec =
+  | { readonly kind: 'retrain'; readonly pipeline: string }
+  | { readonly kind: 'rollback' }
+  | { readonly kind: 'pin'; readonly version: number }
+
+/** An action a firing took (or tried). */
+export interface TakenAction {
+  readonly rule_id: string
+  readonly fired_at: number
+  readonly index: number
+  readonly kind: string
+  readonly status: 'started' | 'succeeded' | 'failed'
+  /** The pipeline run started, or the deployment touched. */
+  readonly target: string | null
+  readonly error: string | null
   readonly created_at: number
 }
 
@@ -65,4 +85,9 @@ export async function monitorResults(id: string, signal?: AbortSignal): Promise<
 
 export async function alertStates(signal?: AbortSignal): Promise<AlertState[]> {
   return (await v1<{ alerts: AlertState[] }>('alerts', { signal })).alerts
+}
+
+/** Actions alerts took, newest first. */
+export async function takenActions(signal?: AbortSignal): Promise<TakenAction[]> {
+  return (await v1<{ actions: TakenAction[] }>('alerts/actions', { signal })).actions
 }

@@ -1,14 +1,28 @@
+import { Link } from '../components/link'
 import { formatNumber, formatTime } from '../lib/format'
-import type { AlertState } from '../monitoring-api'
+import type { AlertActionSpec, AlertRule, AlertState, TakenAction } from '../monitoring-api'
 import type { WatchedMonitor } from './monitor-detail-page'
 
-/** Every alert rule of the deployment's monitors, its state and what it triggers. */
+function describeAction(a: AlertActionSpec): string {
+  if (a.kind === 'retrain') return `retrain with ${a.pipeline}`
+  if (a.kind === 'pin') return `pin v${a.version}`
+  return 'roll back'
+}
+
+function ruleText(rule: AlertRule): string {
+  const when = `${rule.metric} ${rule.op === 'above' ? '>' : '<'} ${rule.threshold}`
+  return rule.for_windows > 1 ? `${when} for ${rule.for_windows} windows` : when
+}
+
+/** Every alert rule of the deployment's monitors, its state, and the actions its firings took. */
 export function AlertTable({
   watched,
   states,
+  actions,
 }: {
   watched: readonly WatchedMonitor[]
   states: readonly AlertState[]
+  actions: readonly TakenAction[]
 }) {
   const rules = watched.flatMap((w) => w.rules.map((rule) => ({ rule, monitor: w.monitor })))
   const stateOf = new Map(states.map((s) => [s.rule_id, s]))
@@ -33,18 +47,21 @@ export function AlertTable({
                 </th>
                 <th scope="col">Fired</th>
                 <th scope="col">Resolved</th>
-                <th scope="col">Actions</th>
+                <th scope="col">On firing</th>
               </tr>
             </thead>
             <tbody>
               {rules.map(({ rule, monitor }) => {
                 const s = stateOf.get(rule.id)
                 const state = s?.state ?? 'not evaluated'
+                const does = [
+                  ...(rule.actions ?? []).map(describeAction),
+                  ...rule.webhooks.map((url) => `webhook ${url}`),
+                ]
                 return (
                   <tr key={rule.id}>
                     <th scope="row" class="mono">
-                      {rule.metric} {rule.op === 'above' ? '>' : '<'} {rule.threshold}
-                      {rule.for_windows > 1 && ` for ${rule.for_windows} windows`}
+                      {ruleText(rule)}
                     </th>
                     <td>{monitor.kind}</td>
                     <td>
@@ -54,10 +71,10 @@ export function AlertTable({
                     <td>{formatTime(s?.fired_at ?? undefined)}</td>
                     <td>{formatTime(s?.resolved_at ?? undefined)}</td>
                     <td class="wrap">
-                      {rule.webhooks.length === 0 ? (
-                        <span class="muted">none</span>
+                      {does.length === 0 ? (
+                        <span class="muted">notify only</span>
                       ) : (
-                        rule.webhooks.map((url) => <div key={url}>webhook {url}</div>)
+                        does.map((text) => <div key={text}>{text}</div>)
                       )}
                     </td>
                   </tr>
@@ -67,6 +84,59 @@ export function AlertTable({
           </table>
         </div>
       )}
+      {rules.length > 0 && <ActionTable actions={actions} rules={rules.map((r) => r.rule)} />}
     </section>
+  )
+}
+
+function ActionTable({
+  actions,
+  rules,
+}: {
+  actions: readonly TakenAction[]
+  rules: readonly AlertRule[]
+}) {
+  if (actions.length === 0) {
+    return <p class="muted">No alert has triggered an action yet.</p>
+  }
+  const ruleOf = new Map(rules.map((r) => [r.id, r]))
+  return (
+    <div class="table-scroll card section">
+      <table class="table compact" aria-label="Triggered actions">
+        <thead>
+          <tr>
+            <th scope="col">Fired</th>
+            <th scope="col">Rule</th>
+            <th scope="col">Action</th>
+            <th scope="col">Status</th>
+            <th scope="col">Target</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {actions.map((a) => {
+            const rule = ruleOf.get(a.rule_id)
+            return (
+              <tr key={`${a.rule_id}@${a.fired_at}#${a.index}`}>
+                <td>{formatTime(a.fired_at)}</td>
+                <td class="mono">{rule ? ruleText(rule) : a.rule_id}</td>
+                <td>{a.kind}</td>
+                <td>
+                  <span class={`badge status-${a.status}`}>{a.status}</span>
+                </td>
+                <td class="mono">
+                  {a.target && a.kind === 'retrain' ? (
+                    <Link href={`/pipelines/runs/${encodeURIComponent(a.target)}`}>{a.target}</Link>
+                  ) : (
+                    (a.target ?? '')
+                  )}
+                </td>
+                <td class="wrap danger">{a.error ?? ''}</td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
   )
 }

@@ -9,10 +9,12 @@ import {
   monitorResults,
   monitors,
   monitorWithRules,
+  takenActions,
   type AlertRule,
   type AlertState,
   type Monitor,
   type MonitorResult,
+  type TakenAction,
 } from '../monitoring-api'
 import { deployment } from '../serving-api'
 import { AlertTable } from './monitor-alerts'
@@ -38,8 +40,12 @@ async function load(name: string, signal: AbortSignal) {
     }),
   )
   const ruleIds = new Set(watched.flatMap((w) => w.rules.map((r) => r.id)))
-  const states = (await alertStates(signal)).filter((s) => ruleIds.has(s.rule_id))
-  return { watched, states }
+  const [states, actions] = await Promise.all([alertStates(signal), takenActions(signal)])
+  return {
+    watched,
+    states: states.filter((s) => ruleIds.has(s.rule_id)),
+    actions: actions.filter((a) => ruleIds.has(a.rule_id)),
+  }
 }
 
 /** One deployment's monitors: drift per feature and performance over time, and its alerts. */
@@ -79,14 +85,14 @@ export function MonitorDetailPage({ name }: { name: string }) {
       </>
     )
   }
-  const { watched, states } = state.value
+  const { watched, states, actions } = state.value
   return (
     <>
       {header}
       {watched.length === 0 ? (
         <NoMonitors name={name} />
       ) : (
-        <Sections watched={watched} states={states} />
+        <Sections watched={watched} states={states} actions={actions} />
       )}
     </>
   )
@@ -95,9 +101,11 @@ export function MonitorDetailPage({ name }: { name: string }) {
 function Sections({
   watched,
   states,
+  actions,
 }: {
   watched: readonly WatchedMonitor[]
   states: readonly AlertState[]
+  actions: readonly TakenAction[]
 }) {
   const of = (kind: Monitor['kind']) => watched.filter((w) => w.monitor.kind === kind)
   return (
@@ -115,7 +123,7 @@ function Sections({
         watched={of('operational')}
         empty="No operational monitor."
       />
-      <AlertTable watched={watched} states={states} />
+      <AlertTable watched={watched} states={states} actions={actions} />
     </>
   )
 }
