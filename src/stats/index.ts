@@ -10,7 +10,11 @@ export type {
   CategoryCount,
 } from './categorical-profile.js'
 export { CategoricalProfile } from './categorical-profile.js'
-export type { NumericProfileJson, NumericProfileOptions } from './numeric-profile.js'
+export type {
+  NumericProfileBuilder,
+  NumericProfileJson,
+  NumericProfileOptions,
+} from './numeric-profile.js'
 export { NumericProfile } from './numeric-profile.js'
 export { NumericSample } from './numeric-sample.js'
 export type { KllSketchJson } from './kll-sketch.js'

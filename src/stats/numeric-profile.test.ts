@@ -81,6 +81,37 @@ describe('NumericProfile', () => {
     expect(Math.abs(merged.quantile(0.5) - whole.quantile(0.5))).toBeLessThan(0.1)
   })
 
+  it('builds from parts the profile it would have of the whole column', () => {
+    const all = generateSample({ seed: 83, n: 30_000, dist: 'bell', loc: 5, scale: 2 })
+    all[7] = NaN
+    all[9] = Infinity
+    const whole = NumericProfile.of(all)
+    const builder = NumericProfile.builder(whole.histogram.edges)
+    for (let at = 0; at < all.length; at += 4096) builder.add(all.subarray(at, at + 4096))
+    const built = builder.build()
+    expect(built.histogram).toEqual(whole.histogram)
+    expect([built.count, built.missingCount, built.infiniteCount, built.min, built.max]).toEqual([
+      whole.count,
+      whole.missingCount,
+      whole.infiniteCount,
+      whole.min,
+      whole.max,
+    ])
+    expectClose(built.mean, whole.mean, 1e-12)
+    expectClose(built.std(), whole.std(), 1e-12)
+    for (const q of [0.1, 0.5, 0.9]) expectClose(built.quantile(q), whole.quantile(q), 0.05)
+    const small = NumericProfile.builder([0, 2, 4])
+    small.add([1, 1])
+    small.add([3, null])
+    expect(small.build().valueCounts(10)).toEqual(
+      new Map([
+        [1, 2],
+        [3, 1],
+      ]),
+    )
+    expect(NumericProfile.builder([]).build().toJSON()).toMatchObject({ count: 0, min: null })
+  })
+
   it('keeps exact value counts for low-cardinality columns, through merges', () => {
     const a = NumericProfile.of([1, 2, 2, 3])
     const b = NumericProfile.of([3, 3, 4], { edges: a.histogram.edges })

@@ -107,6 +107,14 @@ function mergeValueCounts(
   return out.size > MAX_TRACKED_VALUES ? null : out
 }
 
+/** Accumulates a {@link NumericProfile} over parts; see {@link NumericProfile.builder}. */
+export interface NumericProfileBuilder {
+  /** Adds a part's values (NaN/null/undefined missing, ±Infinity apart). */
+  add(part: ArrayLike<number | null | undefined>): void
+  /** The profile of every part added so far. */
+  build(): NumericProfile
+}
+
 /**
  * Mergeable summary of a numerical column: counts, missing, min/max/mean/std, a KLL quantile
  * sketch, a histogram on fixed edges and, for low-cardinality columns, exact value counts.
@@ -214,30 +222,46 @@ export class NumericProfile {
 
   /** Profile of the union of both columns. Histograms must share edges (or one be empty). */
   merge(other: NumericProfile): NumericProfile {
-    const a = this.moments
-    const b = other.moments
-    const count = a.count + b.count
-    // Chan et al.'s pairwise update: exact for counts, stable for the mean and M2.
-    const delta = b.mean - a.mean
-    const mean =
-      a.count === 0 ? b.mean : b.count === 0 ? a.mean : a.mean + (delta * b.count) / count
-    const m2 =
-      a.m2 +
-      b.m2 +
-      (a.count === 0 || b.count === 0 ? 0 : (delta * delta * a.count * b.count) / count)
-    const moments: Moments = {
-      count,
-      missingCount: a.missingCount + b.missingCount,
-      infiniteCount: a.infiniteCount + b.infiniteCount,
-      min: Math.min(a.min, b.min),
-      max: Math.max(a.max, b.max),
-      mean,
-      m2,
-    }
     const sketch = this.sketch.clone()
     sketch.merge(other.sketch)
-    const counts = mergeValueCounts(this.counts, other.counts)
-    return new NumericProfile(moments, mergeHistograms(this, other), counts, sketch)
+    return new NumericProfile(
+      mergeMoments(this.moments, other.moments),
+      mergeHistograms(this, other),
+      mergeValueCounts(this.counts, other.counts),
+      sketch,
+    )
+  }
+
+  /**
+   * Profiles a column that arrives in parts (batches of a file): `add` each part, then `build`.
+   * The same result as profiling the parts and merging them, without a sketch per part.
+   */
+  static builder(
+    edges: readonly number[],
+    options: { sketchK?: number } = {},
+  ): NumericProfileBuilder {
+    let moments: Moments | undefined
+    const counts = new Float64Array(Math.max(edges.length - 1, 0))
+    let underflow = 0
+    let overflow = 0
+    let values: Map<number, number> | null = new Map()
+    const sketch = new KllSketch(options.sketchK)
+    return {
+      add(part) {
+        const { finite, ...partMoments } = scan(part)
+        moments = moments ? mergeMoments(moments, partMoments) : partMoments
+        const histogram = histogramOfValues(finite, edges)
+        histogram.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c))
+        underflow += histogram.underflow
+        overflow += histogram.overflow
+        values = mergeValueCounts(values, countValues(finite))
+        sketch.addMany(finite)
+      },
+      build() {
+        const histogram = { edges, counts: Array.from(counts), underflow, overflow }
+        return new NumericProfile(moments ?? scan([]), histogram, values, sketch)
+      },
+    }
   }
 
   /** Plain JSON, restorable with {@link NumericProfile.fromJSON}. */
@@ -256,6 +280,24 @@ export class NumericProfile {
       valueCounts: this.counts === null ? null : [...this.counts],
       sketch: this.sketch.toJSON(),
     }
+  }
+}
+
+/** Chan et al.'s pairwise update: exact for counts, stable for the mean and M2. */
+function mergeMoments(a: Moments, b: Moments): Moments {
+  const count = a.count + b.count
+  const delta = b.mean - a.mean
+  const mean = a.count === 0 ? b.mean : b.count === 0 ? a.mean : a.mean + (delta * b.count) / count
+  const m2 =
+    a.m2 + b.m2 + (a.count === 0 || b.count === 0 ? 0 : (delta * delta * a.count * b.count) / count)
+  return {
+    count,
+    missingCount: a.missingCount + b.missingCount,
+    infiniteCount: a.infiniteCount + b.infiniteCount,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    mean,
+    m2,
   }
 }
 

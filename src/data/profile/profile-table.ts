@@ -132,22 +132,18 @@ async function numericProfiles(
     const max = numberOf(summary[`c${i}_max`])
     return count > 0 && min !== undefined && max !== undefined ? sturgesEdges(min, max, count) : []
   })
-  const profiles = new Map<string, NumericProfile>()
-  columns.forEach(({ column }, k) =>
-    profiles.set(column.name, NumericProfile.of([], { edges: edges[k] ?? [], sketchK: SKETCH_K })),
+  const builders = columns.map((_, k) =>
+    NumericProfile.builder(edges[k] ?? [], { sketchK: SKETCH_K }),
   )
-  if (columns.length === 0) return profiles
-  const select = columns.map(
-    ({ column }) => `coalesce(${ident(column.name)}::DOUBLE, 'NaN'::DOUBLE)`,
-  )
-  const sql = `SELECT ${select.join(', ')} FROM ${ident(table.view)}`
-  for await (const batch of doubleBatches(session, sql, columns.length)) {
-    columns.forEach(({ column }, k) => {
-      const part = NumericProfile.of(batch[k] ?? [], { edges: edges[k] ?? [], sketchK: SKETCH_K })
-      profiles.set(column.name, (profiles.get(column.name) as NumericProfile).merge(part))
-    })
+  if (columns.length > 0) {
+    const select = columns.map(
+      ({ column }) => `coalesce(${ident(column.name)}::DOUBLE, 'NaN'::DOUBLE)`,
+    )
+    const sql = `SELECT ${select.join(', ')} FROM ${ident(table.view)}`
+    for await (const batch of doubleBatches(session, sql, columns.length))
+      builders.forEach((builder, k) => builder.add(batch[k] ?? []))
   }
-  return profiles
+  return new Map(columns.map(({ column }, k) => [column.name, builders[k]!.build()]))
 }
 
 /** The most frequent categories of one column and how many there are, counted by DuckDB. */
