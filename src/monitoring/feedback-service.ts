@@ -19,8 +19,13 @@ export interface FeedbackReport {
   readonly accepted: number
   /** Request ids that already had feedback: the first labels stand. */
   readonly duplicates: string[]
-  /** Items refused, with why (a label of the wrong type, an empty request id). */
+  /** Items refused, with why (a label of the wrong type, other labels for a labelled request). */
   readonly rejected: { requestId: string; reason: string }[]
+  /**
+   * Accepted ids the deployment's inference log does not hold (yet: logging is asynchronous and
+   * may be sampled). Their labels are kept and join the log when it catches up.
+   */
+  readonly unknown: string[]
 }
 
 const MAX_ITEMS = 10_000
@@ -43,6 +48,24 @@ function problem(item: FeedbackItem): string | undefined {
   return undefined
 }
 
+/**
+ * Why labels cannot be ground truth for a logged request: one label per row, each of the type the
+ * model predicts (`label` output). Unlogged requests are not checked.
+ */
+function mismatch(item: FeedbackItem, row: LoggedRequest | undefined): string | undefined {
+  const outputs = row?.outputs
+  if (!outputs) return undefined
+  if (item.labels.length !== outputs.length)
+    return `request has ${outputs.length} row(s) but ${item.labels.length} label(s) were given`
+  const bad = item.labels.findIndex((label, i) => {
+    const predicted = outputs[i]?.label
+    return predicted !== undefined && predicted !== null && typeof predicted !== typeof label
+  })
+  if (bad < 0) return undefined
+  const expected = typeof outputs[bad]?.label
+  return `labels[${bad}] must be a ${expected} like the model's predictions, not ${JSON.stringify(item.labels[bad])}`
+}
+
 /** Splits a call's items into valid ones (first per id), repeats within the call, and refusals. */
 function sortItems(items: readonly FeedbackItem[]) {
   const rejected: FeedbackReport['rejected'] = []
@@ -57,18 +80,48 @@ function sortItems(items: readonly FeedbackItem[]) {
   return { valid, duplicates, rejected }
 }
 
-/** Which of `ids` already have feedback. */
-async function knownIds(trx: Transaction<MonitoringTables>, ids: string[]): Promise<Set<string>> {
-  const known = new Set<string>()
+/** The stored labels (JSON) of those of `ids` that already have feedback. */
+async function knownIds(
+  trx: Transaction<MonitoringTables>,
+  ids: string[],
+): Promise<Map<string, string>> {
+  const known = new Map<string, string>()
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await trx
       .selectFrom('feedback')
-      .select('request_id')
+      .select(['request_id', 'labels'])
       .where('request_id', 'in', ids.slice(i, i + 500))
       .execute()
-    for (const r of rows) known.add(r.request_id)
+    for (const r of rows) known.set(r.request_id, r.labels)
   }
   return known
+}
+
+/** Feedback given again: the same labels are a retry (a duplicate), others are refused. */
+function sortRepeats(
+  valid: ReadonlyMap<string, FeedbackItem>,
+  known: ReadonlyMap<string, string>,
+  report: { duplicates: string[]; rejected: FeedbackReport['rejected'] },
+): FeedbackItem[] {
+  const fresh: FeedbackItem[] = []
+  for (const item of valid.values()) {
+    const stored = known.get(item.requestId)
+    if (stored === undefined) fresh.push(item)
+    else if (stored === JSON.stringify(item.labels)) report.duplicates.push(item.requestId)
+    else
+      report.rejected.push({
+        requestId: item.requestId,
+        reason: `already has other labels (${stored}); the first feedback stands`,
+      })
+  }
+  return fresh
+}
+
+/** Says why nothing of a call was accepted, naming the first problems. */
+function nothingAccepted(rejected: FeedbackReport['rejected']): InvalidParameterError {
+  const first = rejected.slice(0, 3).map((r) => `'${r.requestId}': ${r.reason}`)
+  const more = rejected.length > 3 ? ` (and ${rejected.length - 3} more)` : ''
+  return new InvalidParameterError(`No feedback item was accepted: ${first.join('; ')}${more}`)
 }
 
 /**
@@ -83,7 +136,10 @@ export class FeedbackService {
     return this.deps.store.db<MonitoringTables>()
   }
 
-  /** Records labels for a deployment's requests; reports duplicates and refusals per item. */
+  /**
+   * Records labels for a deployment's requests; reports duplicates, refusals and ids the log does
+   * not know, per item. @throws InvalidParameterError when every item is refused (none stored)
+   */
   async record(deployment: string, items: readonly FeedbackItem[]): Promise<FeedbackReport> {
     if (items.length > MAX_ITEMS) {
       throw new InvalidParameterError(
@@ -92,14 +148,34 @@ export class FeedbackService {
     }
     await this.deps.serving.deployment(deployment)
     const { valid, duplicates, rejected } = sortItems(items)
+    const logged = await this.#logged(deployment, [...valid.keys()])
+    for (const [id, item] of valid) {
+      const why = mismatch(item, logged.get(id))
+      if (why) {
+        valid.delete(id)
+        rejected.push({ requestId: id, reason: why })
+      }
+    }
     const fresh = await this.deps.store.transaction<MonitoringTables, string[]>(async (trx) => {
       const known = await knownIds(trx, [...valid.keys()])
-      duplicates.push(...known)
-      const added = [...valid.values()].filter((item) => !known.has(item.requestId))
+      const added = sortRepeats(valid, known, { duplicates, rejected })
+      if (added.length === 0 && duplicates.length === 0) throw nothingAccepted(rejected)
       await this.#insert(trx, deployment, added)
       return added.map((item) => item.requestId)
     })
-    return { accepted: fresh.length, duplicates, rejected }
+    const unknown = fresh.filter((id) => !logged.has(id))
+    return { accepted: fresh.length, duplicates, rejected, unknown }
+  }
+
+  /** The answered log rows of `ids`, by request id (the first row of each). */
+  async #logged(deployment: string, ids: readonly string[]): Promise<Map<string, LoggedRequest>> {
+    const logged = new Map<string, LoggedRequest>()
+    for (let i = 0; i < ids.length; i += 500) {
+      const requestIds = ids.slice(i, i + 500)
+      const rows = await this.deps.serving.readLog({ deployment, requestIds, limit: 10_000 })
+      for (const row of rows) if (row.outputs !== null) logged.set(row.requestId, row)
+    }
+    return logged
   }
 
   async #insert(

@@ -114,6 +114,8 @@ export interface LogQuery {
   /** Rows after this id (paging); the answer is in id order. */
   readonly afterId?: number | undefined
   readonly limit?: number | undefined
+  /** Only these requests (at most 1000 ids). */
+  readonly requestIds?: readonly string[] | undefined
 }
 
 /** Reads the DB-backed inference log of one deployment, oldest first (for monitoring). */
@@ -126,6 +128,10 @@ export async function readLog(store: MetadataStore, query: LogQuery): Promise<Lo
     .where('id', '>', query.afterId ?? 0)
   if (query.fromMs !== undefined) q = q.where('timestamp', '>=', query.fromMs)
   if (query.toMs !== undefined) q = q.where('timestamp', '<', query.toMs)
+  if (query.requestIds !== undefined) {
+    if (query.requestIds.length === 0) return []
+    q = q.where('request_id', 'in', query.requestIds.slice(0, 1000))
+  }
   const rows = await q
     .orderBy('id')
     .limit(Math.min(query.limit ?? 1000, 10_000))

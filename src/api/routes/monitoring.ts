@@ -102,7 +102,12 @@ export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
       const items = b.items.map((i) => ({ requestId: i.request_id, labels: i.labels ?? [i.label] }))
       const r = await feedback.record(b.deployment, items)
       const rejected = r.rejected.map((x) => ({ request_id: x.requestId, reason: x.reason }))
-      return { accepted: r.accepted, duplicates: r.duplicates, rejected }
+      return {
+        accepted: r.accepted,
+        duplicates: r.duplicates,
+        rejected,
+        unknown_request_ids: r.unknown,
+      }
     },
   )
   route(app, 'POST', base, { params: C.NoParams, input: C.CreateMonitorBody }, async (_, b) => {
