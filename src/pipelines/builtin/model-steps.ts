@@ -87,13 +87,25 @@ export const trainStep: BuiltinKind<typeof TrainConfig, TrainOutput> = {
     const version = await data.runs.logInput(ctx.trackingRunId, config.dataset, 'training')
     ctx.recordInput({ kind: 'dataset_version', id: version.id, digest: version.digest })
     const frame = await data.datasets.withFile(version, (path) => readFrame(version, path))
+    const iterations: { key: string; value: number; timestamp: number; step: number }[] = []
     const model = trainer(frame, {
       ...config.options,
       target: config.target,
       features: config.features,
       validationFraction: config.validationFraction,
       seed: ctx.seed,
+      onIteration: (step, metrics) => {
+        const timestamp = Date.now()
+        for (const [key, value] of Object.entries(metrics))
+          iterations.push({ key, value, timestamp, step })
+      },
     })
+    // Per-iteration curves (loss per tree or solver step), in batches of MLflow's 1000 metrics.
+    for (let i = 0; i < iterations.length; i += 1000) {
+      await ctx.services.tracking.runs.logBatch(ctx.trackingRunId, {
+        metrics: iterations.slice(i, i + 1000),
+      })
+    }
     const onnx = await logModel(ctx, model, { frame, target: config.target, dataset: version })
     ctx.log(
       `trained ${model.kind} on ${version.name}:${version.version}: ${JSON.stringify(model.metrics)}`,
