@@ -109,6 +109,11 @@ for (const backend of testBackends) {
         'weather:1',
         'weather-recent:1',
       ])
+      // The inputs meet the stored contract in every window: quality is not drift.
+      const quality = await t.lathe.monitoring.monitors.results(result.monitors.quality, {
+        metric: 'quality.violation_share',
+      })
+      expect(quality.map((q) => q.value)).toEqual([0, 0, 0, 0])
     })
 
     it('fires once over two drifted windows and retrains once', async () => {

@@ -1,4 +1,4 @@
-import type { Data, DatasetProfile } from '../data/index.js'
+import type { Contract, Data, DatasetProfile } from '../data/index.js'
 import type { EventDispatcher } from '../events/index.js'
 import type { LoggedRequest, LogQuery, Serving } from '../serving/index.js'
 import type { Clock } from '../shared/clock.js'
@@ -17,6 +17,8 @@ export interface ServingReader {
 export interface ReferenceProfiles {
   /** @throws NotFoundError */
   profile(ref: string): Promise<DatasetProfile>
+  /** A stored contract's body. @throws NotFoundError */
+  contract(ref: string): Promise<Contract>
   /** The dataset version (`name:3`) a model version was trained on, from its run's inputs. */
   trainingReference(model: string, version: number): Promise<string | undefined>
 }
@@ -62,6 +64,7 @@ export function servingReader(serving: Serving): ServingReader {
 export function dataReferences(data: Data, sourceRunOf?: SourceRunOf): ReferenceProfiles {
   return {
     profile: async (ref) => (await data.profiles.profile({ ref })).profile,
+    contract: async (ref) => (await data.contracts.get(ref)).contract,
     trainingReference: async (model, version) => {
       const runId = await sourceRunOf?.(model, version)
       if (runId === undefined) return undefined

@@ -5,7 +5,7 @@ import { currentActor } from '../shared/actor.js'
 import { InvalidParameterError, NotFoundError } from '../shared/errors.js'
 import { newHexId } from '../shared/ids.js'
 import type { AlertService } from './alert-service.js'
-import type { MonitoringDeps } from './deps.js'
+import type { MonitoringDeps, ReferenceProfiles } from './deps.js'
 import { driftPoints } from './drift-points.js'
 import type { FeedbackService } from './feedback-service.js'
 import {
@@ -19,6 +19,7 @@ import {
 } from './monitor.js'
 import { operationalPoints } from './operational-points.js'
 import { performancePoints } from './performance-points.js'
+import { qualityPoints } from './quality-points.js'
 import type { MonitoringTables } from './schema.js'
 
 /** Input of {@link MonitorService.create}. */
@@ -73,6 +74,11 @@ export class MonitorService {
       throw new InvalidParameterError('windowMs must be an integer of at least 1000')
     }
     const served = await this.deps.serving.deployment(input.deployment)
+    if (input.kind === 'quality') {
+      if (!input.spec?.contract)
+        throw new InvalidParameterError('a quality monitor needs spec.contract (a stored contract)')
+      await this.#references().contract(input.spec.contract)
+    }
     if (input.kind === 'drift' && !input.spec?.reference) {
       // Checked now so a monitor that could never run is refused, not stored.
       const found = await this.deps.references?.trainingReference(served.model, served.version)
@@ -205,6 +211,13 @@ export class MonitorService {
     }
   }
 
+  #references(): ReferenceProfiles {
+    const references = this.deps.references
+    if (!references)
+      throw new InvalidParameterError('drift and quality monitors need the data context')
+    return references
+  }
+
   /** The dataset the deployment's stable version was trained on: it moves with each release. */
   async #trainingReference(deployment: string): Promise<string> {
     const { model, version } = await this.deps.serving.deployment(deployment)
@@ -220,9 +233,10 @@ export class MonitorService {
         return operationalPoints(rows, window)
       case 'performance':
         return performancePoints(rows, await this.feedback.forRequests(rows), monitor.spec)
+      case 'quality':
+        return qualityPoints(rows, await this.#references().contract(monitor.spec.contract ?? ''))
       case 'drift': {
-        const references = this.deps.references
-        if (!references) throw new InvalidParameterError('drift monitors need the data context')
+        const references = this.#references()
         const ref = monitor.spec.reference ?? (await this.#trainingReference(monitor.deployment))
         const points = driftPoints(rows, await references.profile(ref), monitor.spec)
         return [...points, { metric: 'drift.reference', value: 1, detail: { reference: ref } }]

@@ -1,8 +1,13 @@
 import type { DriftTestName } from '../stats/index.js'
 
 /** What a monitor watches. */
-export type MonitorKind = 'drift' | 'performance' | 'operational'
-export const MONITOR_KINDS: readonly MonitorKind[] = ['drift', 'performance', 'operational']
+export type MonitorKind = 'drift' | 'performance' | 'operational' | 'quality'
+export const MONITOR_KINDS: readonly MonitorKind[] = [
+  'drift',
+  'performance',
+  'operational',
+  'quality',
+]
 
 /** Per-feature drift settings: the test and threshold to use instead of the defaults. */
 export interface FeatureDrift {
@@ -24,6 +29,8 @@ export interface MonitorSpec {
   readonly labelField?: string | undefined
   /** performance: the output field holding the positive-class score (number or [p0, p1]). */
   readonly scoreField?: string | undefined
+  /** quality: the stored data contract (`name` or `name:2`) the inputs must meet. */
+  readonly contract?: string | undefined
   /** performance: classification (accuracy, AUC, ECE) or regression (RMSE, MAE). */
   readonly task?: 'classification' | 'regression' | undefined
 }

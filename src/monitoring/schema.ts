@@ -5,7 +5,7 @@ export interface MonitoringTables {
   monitors: {
     id: string
     deployment: string
-    /** drift, performance or operational. */
+    /** drift, performance, operational or quality. */
     kind: string
     /** JSON: the kind's `MonitorSpec` options. */
     spec: string

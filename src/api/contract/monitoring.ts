@@ -33,13 +33,14 @@ export const MonitorSpecBody = z.strictObject({
   label_field: Name.optional(),
   score_field: Name.optional(),
   task: z.enum(['classification', 'regression']).optional(),
+  contract: z.string().min(1).max(300).optional(),
 })
 export type MonitorSpecBody = z.output<typeof MonitorSpecBody>
 
 /** `POST /api/v1/monitors`. */
 export const CreateMonitorBody = z.strictObject({
   deployment: Name,
-  kind: z.enum(['drift', 'performance', 'operational']),
+  kind: z.enum(['drift', 'performance', 'operational', 'quality']),
   window_seconds: z.number().int('must be an integer').min(1, 'must be at least 1'),
   spec: MonitorSpecBody.optional(),
 })

@@ -16,6 +16,7 @@ function specOf(body: C.MonitorSpecBody | undefined): MonitorSpec {
     labelField: body.label_field,
     scoreField: body.score_field,
     task: body.task,
+    contract: body.contract,
   }
 }
 
@@ -34,6 +35,7 @@ function monitorJson(m: Monitor) {
       label_field: s.labelField ?? null,
       score_field: s.scoreField ?? null,
       task: s.task ?? null,
+      contract: s.contract ?? null,
     },
     created_at: m.createdAtMs,
     created_by: m.createdBy,

@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
+import { loadContractFile } from '../../data/index.js'
 import type { Lathe } from '../../main.js'
+import type { MonitorKind } from '../../monitoring/index.js'
 import { runAs } from '../../shared/actor.js'
 import { AlreadyExistsError } from '../../shared/errors.js'
 import { FEATURES, readWeather, shuffleLabels, splitPeriods, writeCsv } from './quickstart-data.js'
@@ -34,7 +36,7 @@ export interface Progress {
 export interface QuickstartResult {
   readonly model: string
   readonly deployment: string
-  readonly monitors: { drift: string; performance: string; operational: string }
+  readonly monitors: { drift: string; performance: string; operational: string; quality: string }
   readonly driftRuleId: string
   readonly windows: Readonly<Record<string, { startMs: number; endMs: number }>>
   readonly retrainRunId: string | undefined
@@ -82,7 +84,11 @@ export async function runQuickstart(
   // Windows are closed by hand below, one per replayed period; the timer would cut its own.
   await lathe.monitoring.scheduler.stop()
   const periods = splitPeriods(readWeather())
-  const contract = join(EXAMPLE_DIR, 'weather.contract.yaml')
+  // Stored and versioned, so the pipelines validate against it and a quality monitor checks it.
+  const stored = await lathe.data.contracts.register(
+    await loadContractFile(join(EXAMPLE_DIR, 'weather.contract.yaml')),
+  )
+  const contract = `${stored.contract.name}:${stored.contract.version}`
   const trainFile = writeCsv(join(options.workDir, 'train.csv'), periods.train.rows)
 
   const candidates = await stage(
@@ -169,7 +175,7 @@ export async function runQuickstart(
 
   const monitors = await stage(progress, stages, 'monitors and alert', async () => {
     const { pipeline } = await lathe.pipelines.catalog.register(join(EXAMPLE_DIR, 'retrain.yaml'))
-    const create = (kind: 'drift' | 'performance' | 'operational', spec = {}) =>
+    const create = (kind: MonitorKind, spec = {}) =>
       lathe.monitoring.monitors.create({ deployment, kind, windowMs: 3_600_000, spec })
     const thresholds = Object.fromEntries(
       FEATURES.map((f) => [f, { test: 'psi' as const, threshold: 0.2 }]),
@@ -178,6 +184,7 @@ export async function runQuickstart(
     const drift = await create('drift', { features: [...FEATURES], thresholds })
     const performance = await create('performance', { labelField: 'label', task: 'classification' })
     const operational = await create('operational')
+    const quality = await create('quality', { contract })
     const recent = join(options.workDir, 'recent.csv')
     const rule = await lathe.monitoring.alerts.createRule({
       monitorId: drift.id,
@@ -193,10 +200,15 @@ export async function runQuickstart(
         },
       ],
     })
-    const ids = { drift: drift.id, performance: performance.id, operational: operational.id }
+    const ids = {
+      drift: drift.id,
+      performance: performance.id,
+      operational: operational.id,
+      quality: quality.id,
+    }
     return [
       { ids, rule, recent },
-      `drift (PSI per feature), performance, operational; alert drift.share > 0.5 → ${pipeline.name}`,
+      `drift (PSI per feature), performance, operational, quality (contract ${contract}); alert drift.share > 0.5 → ${pipeline.name}`,
     ]
   })
 
