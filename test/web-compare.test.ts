@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  ensureWebBuilt,
-  launchBrowser,
-  startWebServer,
-  type Browser,
-  type WatchedPage,
+  createExperiment,
+  seedRuns,
+  useDashboard,
+  type RunSeed,
   type WebServer,
 } from './support/browser.js'
 
@@ -19,17 +18,8 @@ const TRIALS = [
 ]
 
 async function seedTrials(server: WebServer): Promise<string[]> {
-  const { experiment_id } = await server.post<{ experiment_id: string }>('experiments/create', {
-    name: 'tuning',
-  })
-  const ids: string[] = []
-  for (const [i, trial] of TRIALS.entries()) {
-    const { run } = await server.post<{ run: { info: { run_id: string } } }>('runs/create', {
-      experiment_id,
-      run_name: trial.name,
-      start_time: T0 + i * 3_600_000,
-      tags: [{ key: 'team', value: 'search' }],
-    })
+  const experimentId = await createExperiment(server, 'tuning')
+  const seeds = TRIALS.map((trial, i): RunSeed => {
     const params = [
       { key: 'lr', value: trial.lr },
       { key: 'optimizer', value: 'adam' },
@@ -43,15 +33,17 @@ async function seedTrials(server: WebServer): Promise<string[]> {
       step,
     }))
     metrics.push({ key: 'accuracy', value: 0.8 + i * 0.04, timestamp: T0, step: 0 })
-    await server.post('runs/log-batch', { run_id: run.info.run_id, params, metrics })
-    await server.post('runs/update', {
-      run_id: run.info.run_id,
+    return {
+      name: trial.name,
+      startTime: T0 + i * 3_600_000,
+      tags: [{ key: 'team', value: 'search' }],
+      params,
+      metrics,
       status: 'FINISHED',
-      end_time: T0 + i * 3_600_000 + 400_000,
-    })
-    ids.push(run.info.run_id)
-  }
-  return ids
+      endTime: T0 + i * 3_600_000 + 400_000,
+    }
+  })
+  return seedRuns(server, experimentId, seeds)
 }
 
 interface Canvas {
@@ -71,36 +63,11 @@ function paintedPixels(canvas: Canvas): number {
 }
 
 describe('dashboard: compare runs', () => {
-  let server: WebServer
-  let browser: Browser
-  let ids: string[]
-  let watched: WatchedPage
-
-  beforeAll(async () => {
-    await ensureWebBuilt()
-    server = await startWebServer()
-    ids = await seedTrials(server)
-    browser = await launchBrowser()
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-  beforeEach(async () => {
-    watched = await browser.newPage()
-  })
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`)
-    }
-    const errors = watched.errors()
-    await watched.page.close()
-    expect(errors).toEqual([])
-  })
+  const d = useDashboard(seedTrials)
 
   it('highlights the fields that differ and can hide the rest', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/compare?runs=${ids.join(',')}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/compare?runs=${d.seeded.join(',')}`)
     await page.getByRole('heading', { name: 'Compare 4 runs' }).waitFor()
     const table = page.locator('.compare-table')
     expect(await table.getByRole('columnheader').allTextContents()).toEqual([
@@ -117,7 +84,7 @@ describe('dashboard: compare runs', () => {
       '—',
     ])
     expect(await row('optimizer').getAttribute('class')).toBe('')
-    await watched.screenshot('compare')
+    await d.watched.screenshot('compare')
 
     await page.getByLabel(/Only differences/).check()
     await page.waitForURL(/diff=1/)
@@ -126,8 +93,8 @@ describe('dashboard: compare runs', () => {
   })
 
   it('draws params against a metric in parallel coordinates', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/compare?runs=${ids.join(',')}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/compare?runs=${d.seeded.join(',')}`)
     const plot = page.getByRole('img', {
       name: /Parallel coordinates of depth, lr, accuracy for 4 runs/,
     })
@@ -139,13 +106,13 @@ describe('dashboard: compare runs', () => {
   })
 
   it('overlays the runs on each metric chart', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/compare?runs=${ids.join(',')}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/compare?runs=${d.seeded.join(',')}`)
     const chart = page.getByRole('region', { name: 'Metric val_loss' })
     // Charts load when they scroll into view.
     await chart.scrollIntoViewIfNeeded()
     await chart.getByText('1,200 points').waitFor()
     for (const trial of TRIALS) await chart.locator('.u-legend').getByText(trial.name).waitFor()
-    await watched.screenshot('compare-charts')
+    await d.watched.screenshot('compare-charts')
   })
 })

@@ -1,12 +1,5 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  ensureWebBuilt,
-  launchBrowser,
-  startWebServer,
-  type Browser,
-  type WatchedPage,
-  type WebServer,
-} from './support/browser.js'
+import { describe, expect, it } from 'vitest'
+import { createExperiment, createRun, useDashboard, type WebServer } from './support/browser.js'
 
 /* The lineage graph and the audit log pages, over runs that logged dataset inputs. */
 
@@ -16,16 +9,9 @@ interface Seeded {
 }
 
 async function seed(server: WebServer): Promise<Seeded> {
-  const { experiment_id } = await server.post<{ experiment_id: string }>('experiments/create', {
-    name: 'churn',
-  })
+  const experimentId = await createExperiment(server, 'churn')
   const runId = async (name: string) =>
-    (
-      await server.post<{ run: { info: { run_id: string } } }>('runs/create', {
-        experiment_id,
-        run_name: name,
-      })
-    ).run.info.run_id
+    (await createRun(server, experimentId, { run_name: name })).run_id
   const trainId = await runId('train-gbm')
   const retrainId = await runId('retrain-gbm')
   const lonelyId = await runId('scratch')
@@ -47,42 +33,18 @@ async function seed(server: WebServer): Promise<Seeded> {
 }
 
 describe('dashboard: lineage and audit log', () => {
-  let server: WebServer
-  let browser: Browser
-  let seeded: Seeded
-  let watched: WatchedPage
-
-  beforeAll(async () => {
-    await ensureWebBuilt()
-    server = await startWebServer()
-    ;[seeded, browser] = await Promise.all([seed(server), launchBrowser()])
-  }, 120_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-  beforeEach(async () => {
-    watched = await browser.newPage()
-  })
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`)
-    }
-    const errors = watched.errors()
-    await watched.page.close()
-    expect(errors).toEqual([])
-  })
+  const d = useDashboard(seed)
 
   it('draws a run’s lineage and walks from a dataset to every run that used it', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/runs/${seeded.trainId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/runs/${d.seeded.trainId}`)
     await page.getByRole('main').getByRole('link', { name: 'Lineage' }).click()
-    await page.waitForURL(new RegExp(`/lineage/run/${seeded.trainId}$`))
-    const graph = page.getByRole('group', { name: `Lineage of run ${seeded.trainId}` })
+    await page.waitForURL(new RegExp(`/lineage/run/${d.seeded.trainId}$`))
+    const graph = page.getByRole('group', { name: `Lineage of run ${d.seeded.trainId}` })
     await graph.getByRole('button', { name: 'dataset customers' }).waitFor()
     await graph.getByRole('button', { name: 'dataset holdout' }).waitFor()
     await graph.getByRole('button', { name: 'run train-gbm' }).waitFor()
-    await watched.screenshot('lineage-run')
+    await d.watched.screenshot('lineage-run')
 
     await graph.getByRole('button', { name: 'dataset customers' }).click()
     const details = page.getByRole('region', { name: 'Selected object' })
@@ -94,7 +56,7 @@ describe('dashboard: lineage and audit log', () => {
     const datasetGraph = page.getByRole('group', { name: /Lineage of dataset customers@a1b2/ })
     await datasetGraph.getByRole('button', { name: 'run retrain-gbm' }).waitFor()
     await datasetGraph.getByRole('button', { name: 'run train-gbm' }).waitFor()
-    await watched.screenshot('lineage-dataset')
+    await d.watched.screenshot('lineage-dataset')
 
     await page.getByRole('button', { name: 'Upstream' }).click()
     await page.waitForURL(/direction=up/)
@@ -102,18 +64,18 @@ describe('dashboard: lineage and audit log', () => {
   })
 
   it('says what makes lineage when a run has none', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/lineage/run/${seeded.lonelyId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/lineage/run/${d.seeded.lonelyId}`)
     await page.getByText('Nothing is linked to this object yet').waitFor()
-    await page.goto(`${server.url}/lineage`)
-    await page.getByLabel('Id').fill(seeded.trainId)
+    await page.goto(`${d.server.url}/lineage`)
+    await page.getByLabel('Id').fill(d.seeded.trainId)
     await page.getByRole('button', { name: 'Show lineage' }).click()
     await page.getByRole('button', { name: 'dataset holdout' }).waitFor()
   })
 
   it('lists audit entries, filters them by type and verifies the chain', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/experiments`)
+    const { page } = d
+    await page.goto(`${d.server.url}/experiments`)
     await page
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('link', { name: 'Audit log' })
@@ -121,9 +83,9 @@ describe('dashboard: lineage and audit log', () => {
     const table = page.locator('.audit-table')
     await table.getByText('run.created').first().waitFor()
     expect(
-      await table.getByRole('link', { name: `run:${seeded.trainId}` }).count(),
+      await table.getByRole('link', { name: `run:${d.seeded.trainId}` }).count(),
     ).toBeGreaterThan(0)
-    await watched.screenshot('audit')
+    await d.watched.screenshot('audit')
 
     await page.getByLabel('Filter by event type').fill('run.created')
     await page.getByLabel('Filter by event type').press('Enter')

@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  ensureWebBuilt,
+  createExperiment,
+  createRun,
   gradientPng,
   inParallel,
-  launchBrowser,
-  startWebServer,
-  type Browser,
-  type WatchedPage,
+  useDashboard,
   type WebServer,
 } from './support/browser.js'
 
@@ -29,22 +27,16 @@ signature:
 `
 
 async function seedRun(server: WebServer): Promise<string> {
-  const { experiment_id } = await server.post<{ experiment_id: string }>('experiments/create', {
-    name: 'iris',
+  const experimentId = await createExperiment(server, 'iris')
+  const run = await createRun(server, experimentId, {
+    run_name: 'gbm-baseline',
+    start_time: T0,
+    tags: [
+      { key: 'team', value: 'vision' },
+      { key: 'mlflow.source.name', value: 'train.py' },
+    ],
   })
-  const { run } = await server.post<{ run: { info: { run_id: string; artifact_uri: string } } }>(
-    'runs/create',
-    {
-      experiment_id,
-      run_name: 'gbm-baseline',
-      start_time: T0,
-      tags: [
-        { key: 'team', value: 'vision' },
-        { key: 'mlflow.source.name', value: 'train.py' },
-      ],
-    },
-  )
-  const runId = run.info.run_id
+  const runId = run.run_id
   const params = Array.from({ length: 12 }, (_, i) => ({ key: `param_${i}`, value: String(i * 3) }))
   params.push({ key: 'learning_rate', value: '0.1' })
   await server.post('runs/log-batch', { run_id: runId, params })
@@ -94,41 +86,17 @@ async function seedRun(server: WebServer): Promise<string> {
     ['plots/curve.png', gradientPng(320, 200)],
     ['model/MLmodel', MLMODEL],
   ]
-  for (const [path, body] of files) await server.putArtifact(run.info.artifact_uri, path, body)
+  for (const [path, body] of files) await server.putArtifact(run.artifact_uri, path, body)
   await server.post('runs/update', { run_id: runId, status: 'FINISHED', end_time: T0 + 1_000_000 })
   return runId
 }
 
 describe('dashboard: one run', () => {
-  let server: WebServer
-  let browser: Browser
-  let runId: string
-  let watched: WatchedPage
-
-  beforeAll(async () => {
-    await ensureWebBuilt()
-    server = await startWebServer()
-    ;[runId, browser] = await Promise.all([seedRun(server), launchBrowser()])
-  }, 180_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-  beforeEach(async () => {
-    watched = await browser.newPage()
-  })
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`)
-    }
-    const errors = watched.errors()
-    await watched.page.close()
-    expect(errors).toEqual([])
-  })
+  const d = useDashboard(seedRun)
 
   it('shows params, tags and the dataset inputs', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/runs/${runId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/runs/${d.seeded}`)
     await page.getByRole('heading', { name: /gbm-baseline/ }).waitFor()
     const params = page.getByRole('region', { name: 'Parameters' })
     await params.getByRole('rowheader', { name: 'learning_rate' }).waitFor()
@@ -144,12 +112,12 @@ describe('dashboard: one run', () => {
       .getByRole('rowheader', { name: 'team' })
       .waitFor()
     await page.getByRole('link', { name: 'iris' }).first().waitFor()
-    await watched.screenshot('run-overview')
+    await d.watched.screenshot('run-overview')
   })
 
   it('charts 100,000 points with log scale, time axis and smoothing', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/runs/${runId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/runs/${d.seeded}`)
     const startMs = Date.now()
     await page.getByRole('tab', { name: 'Metric charts' }).click()
     const loss = page.getByRole('region', { name: 'Metric loss' })
@@ -157,7 +125,7 @@ describe('dashboard: one run', () => {
     await loss.locator('canvas').waitFor()
     console.log(`100,000-point chart drawn ${Date.now() - startMs} ms after the click`)
     await page.getByRole('region', { name: 'Metric accuracy' }).locator('canvas').waitFor()
-    await watched.screenshot('run-charts')
+    await d.watched.screenshot('run-charts')
 
     await page.getByLabel('Log scale').check()
     await page.waitForURL(/log=1/)
@@ -166,22 +134,22 @@ describe('dashboard: one run', () => {
     await page.getByRole('slider', { name: 'Smoothing' }).fill('0.9')
     await page.waitForURL(/smooth=0\.9/)
     await loss.locator('canvas').waitFor()
-    await watched.screenshot('run-charts-smoothed')
+    await d.watched.screenshot('run-charts-smoothed')
     await page.reload()
     expect(await page.getByLabel('Log scale').isChecked()).toBe(true)
     expect(await page.getByLabel('Wall time').isChecked()).toBe(true)
   })
 
   it('follows the system dark theme, charts included', async () => {
-    const { page } = watched
+    const { page } = d
     await page.emulateMedia({ colorScheme: 'dark' })
-    await page.goto(`${server.url}/runs/${runId}?tab=metrics&log=1`)
+    await page.goto(`${d.server.url}/runs/${d.seeded}?tab=metrics&log=1`)
     await page.getByRole('region', { name: 'Metric loss' }).locator('canvas').waitFor()
     const background = await page.evaluate(
       'getComputedStyle(document.body.parentElement).backgroundColor',
     )
     expect(background).toBe('rgb(15, 17, 21)')
-    await watched.screenshot('run-charts-dark')
+    await d.watched.screenshot('run-charts-dark')
     await page.emulateMedia({ colorScheme: 'light' })
     expect(
       await page.evaluate('getComputedStyle(document.body.parentElement).backgroundColor'),
@@ -189,8 +157,8 @@ describe('dashboard: one run', () => {
   })
 
   it('moves between tabs with the keyboard', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/runs/${runId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/runs/${d.seeded}`)
     await page.getByRole('tab', { name: 'Overview' }).focus()
     await page.keyboard.press('ArrowRight')
     await page.waitForURL(/tab=metrics/)
@@ -200,8 +168,8 @@ describe('dashboard: one run', () => {
   })
 
   it('previews text, JSON, CSV, images and the model signature', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/runs/${runId}?tab=artifacts`)
+    const { page } = d
+    await page.goto(`${d.server.url}/runs/${d.seeded}?tab=artifacts`)
     const tree = page.getByRole('navigation', { name: 'Artifacts' })
     await tree.getByRole('button', { name: /notes\.txt/ }).click()
     await page.locator('.code-block').getByText('No early stopping.').waitFor()
@@ -217,7 +185,7 @@ describe('dashboard: one run', () => {
       'sepal_length',
       'species',
     ])
-    await watched.screenshot('run-artifact-csv')
+    await d.watched.screenshot('run-artifact-csv')
 
     await tree.getByRole('button', { name: 'plots/' }).click()
     await tree.getByRole('button', { name: /curve\.png/ }).click()
@@ -228,7 +196,7 @@ describe('dashboard: one run', () => {
         img.complete && img.naturalWidth === 320,
       await image.elementHandle(),
     )
-    await watched.screenshot('run-artifact-image')
+    await d.watched.screenshot('run-artifact-image')
 
     await tree.getByRole('button', { name: 'model/' }).click()
     await tree.getByRole('button', { name: /MLmodel/ }).click()
@@ -241,6 +209,6 @@ describe('dashboard: one run', () => {
       .getByRole('cell', { name: 'species' })
       .waitFor()
     expect(page.url()).toContain('artifact=model%2FMLmodel')
-    await watched.screenshot('run-artifact-model')
+    await d.watched.screenshot('run-artifact-model')
   })
 })

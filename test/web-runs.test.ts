@@ -1,18 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  ensureWebBuilt,
-  inParallel,
-  launchBrowser,
-  startWebServer,
-  type Browser,
-  type WatchedPage,
+  createExperiment,
+  seedRuns,
+  useDashboard,
+  type RunSeed,
   type WebServer,
 } from './support/browser.js'
 
 /*
- * The experiments list and an experiment's runs table, with a 2,000-run sweep seeded through
- * the MLflow REST API: filter, sort, pick columns, select and compare, bad filters. The sweep
- * is still going (runs RUNNING, a few FAILED): two requests a run keep the seeding short.
+ * The experiments list and an experiment's runs table, with a 2,000-run sweep (seeded in
+ * process: the pages read it over HTTP): filter, sort, pick columns, select and compare, bad
+ * filters. The sweep is still going (runs RUNNING, a few FAILED).
  */
 
 const RUNS = 2000
@@ -37,77 +35,37 @@ async function seedSweep(server: WebServer): Promise<{ sweepId: string; emptyId:
     'experiments/create',
     { name: 'mnist-sweep', tags: [{ key: 'mlflow.note.content', value: 'Grid over lr × model' }] },
   )
-  const { experiment_id: emptyId } = await server.post<{ experiment_id: string }>(
-    'experiments/create',
-    { name: 'empty-experiment' },
-  )
+  const emptyId = await createExperiment(server, 'empty-experiment')
   const startMs = Date.now() - RUNS * 1000
-  await inParallel(
-    Array.from({ length: RUNS }, (_, i) => i),
-    16,
-    async (i) => {
-      const r = sweepRun(i)
-      const { run } = await server.post<{ run: { info: { run_id: string } } }>('runs/create', {
-        experiment_id: sweepId,
-        run_name: r.name,
-        start_time: startMs + i * 1000,
-        tags: [{ key: 'team', value: i % 2 ? 'vision' : 'research' }],
-      })
-      const runId = run.info.run_id
-      await server.post('runs/log-batch', {
-        run_id: runId,
-        params: [
-          { key: 'model', value: r.model },
-          { key: 'lr', value: r.lr },
-          { key: 'batch_size', value: r.batchSize },
-        ],
-        metrics: [
-          { key: 'accuracy', value: r.accuracy, timestamp: startMs + i * 1000, step: 10 },
-          { key: 'loss', value: r.loss, timestamp: startMs + i * 1000, step: 10 },
-        ],
-      })
-      if (i % 50 === 7) {
-        await server.post('runs/update', {
-          run_id: runId,
-          status: 'FAILED',
-          end_time: startMs + i * 1000 + 30_000,
-        })
-      }
-    },
-  )
+  const seeds = Array.from({ length: RUNS }, (_, i): RunSeed => {
+    const r = sweepRun(i)
+    const at = startMs + i * 1000
+    return {
+      name: r.name,
+      startTime: at,
+      tags: [{ key: 'team', value: i % 2 ? 'vision' : 'research' }],
+      params: [
+        { key: 'model', value: r.model },
+        { key: 'lr', value: r.lr },
+        { key: 'batch_size', value: r.batchSize },
+      ],
+      metrics: [
+        { key: 'accuracy', value: r.accuracy, timestamp: at, step: 10 },
+        { key: 'loss', value: r.loss, timestamp: at, step: 10 },
+      ],
+      ...(i % 50 === 7 ? { status: 'FAILED' as const, endTime: at + 30_000 } : {}),
+    }
+  })
+  await seedRuns(server, sweepId, seeds)
   return { sweepId, emptyId }
 }
 
 describe('dashboard: experiments and runs', () => {
-  let server: WebServer
-  let browser: Browser
-  let ids: { sweepId: string; emptyId: string }
-  let watched: WatchedPage
-
-  beforeAll(async () => {
-    await ensureWebBuilt()
-    server = await startWebServer()
-    ;[ids, browser] = await Promise.all([seedSweep(server), launchBrowser()])
-  }, 240_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-  beforeEach(async () => {
-    watched = await browser.newPage()
-  })
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await watched.screenshot(`failed-${task.name.replace(/\W+/g, '-')}`)
-    }
-    const errors = watched.errors()
-    await watched.page.close()
-    expect(errors).toEqual([])
-  })
+  const d = useDashboard(seedSweep)
 
   it('lists experiments and filters them by name', async () => {
-    const { page } = watched
-    await page.goto(server.url)
+    const { page } = d
+    await page.goto(d.server.url)
     await page.waitForURL(/\/experiments$/)
     const table = page.getByRole('table')
     await table.getByRole('link', { name: 'mnist-sweep' }).waitFor()
@@ -116,7 +74,7 @@ describe('dashboard: experiments and runs', () => {
       'mnist-sweep',
       'Default',
     ])
-    await watched.screenshot('experiments')
+    await d.watched.screenshot('experiments')
     await page.getByLabel('Filter experiments by name').fill('mnist')
     await page.waitForURL(/\?q=mnist/)
     expect(await table.getByRole('link').allTextContents()).toEqual(['mnist-sweep'])
@@ -125,8 +83,8 @@ describe('dashboard: experiments and runs', () => {
   })
 
   it('shows thousands of runs with only the visible rows in the DOM', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/experiments`)
+    const { page } = d
+    await page.goto(`${d.server.url}/experiments`)
     await page.getByRole('link', { name: 'mnist-sweep' }).click()
     await page.getByText(`${RUNS.toLocaleString('en-US')} runs`).waitFor()
     const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row')
@@ -135,7 +93,7 @@ describe('dashboard: experiments and runs', () => {
     expect(rendered).toBeLessThan(80)
     // Newest first: the last run seeded comes first.
     await page.getByRole('link', { name: 'sweep-1999' }).waitFor()
-    await watched.screenshot('runs-table')
+    await d.watched.screenshot('runs-table')
     await page.locator('.vt-scroll').evaluate((el: { scrollTop: number; scrollHeight: number }) => {
       el.scrollTop = el.scrollHeight
     })
@@ -144,8 +102,8 @@ describe('dashboard: experiments and runs', () => {
   })
 
   it('sorts by a metric and adds a param column, both kept in the URL', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/experiments/${ids.sweepId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/experiments/${d.seeded.sweepId}`)
     await page.getByRole('button', { name: 'accuracy' }).click()
     await page.waitForURL(/sort=metrics.accuracy&order=desc/)
     const best = Math.max(...Array.from({ length: RUNS }, (_, i) => sweepRun(i).accuracy))
@@ -166,8 +124,8 @@ describe('dashboard: experiments and runs', () => {
   })
 
   it('filters runs with the MLflow grammar and keeps the filter on reload', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/experiments/${ids.sweepId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/experiments/${d.seeded.sweepId}`)
     const filter = "metrics.accuracy > 0.9 AND params.model = 'cnn'"
     const expected = Array.from({ length: RUNS }, (_, i) => sweepRun(i)).filter(
       (r) => r.accuracy > 0.9 && r.model === 'cnn',
@@ -176,29 +134,29 @@ describe('dashboard: experiments and runs', () => {
     await page.keyboard.press('Enter')
     await page.getByText(`${expected} runs match`).waitFor()
     expect(new URL(page.url()).searchParams.get('filter')).toBe(filter)
-    await watched.screenshot('runs-filtered')
+    await d.watched.screenshot('runs-filtered')
     await page.reload()
     await page.getByText(`${expected} runs match`).waitFor()
     expect(await page.getByLabel('Filter runs (MLflow search syntax)').inputValue()).toBe(filter)
   })
 
   it('explains an invalid filter instead of showing an empty page', async () => {
-    const { page } = watched
-    watched.expectFailedRequest(/\/runs\/search$/)
+    const { page } = d
+    d.watched.expectFailedRequest(/\/runs\/search$/)
     await page.goto(
-      `${server.url}/experiments/${ids.sweepId}?filter=${encodeURIComponent('metrics.accuracy >> 1')}`,
+      `${d.server.url}/experiments/${d.seeded.sweepId}?filter=${encodeURIComponent('metrics.accuracy >> 1')}`,
     )
     const alert = page.getByRole('alert')
     await alert.getByText('This filter is not valid').waitFor()
     expect(await alert.locator('.error-message').textContent()).toMatch(/\S/)
-    await watched.screenshot('runs-bad-filter')
+    await d.watched.screenshot('runs-bad-filter')
     await alert.getByRole('button', { name: 'Clear the filter' }).click()
     await page.getByText(`${RUNS.toLocaleString('en-US')} runs`).waitFor()
   })
 
   it('selects runs and opens them side by side', async () => {
-    const { page } = watched
-    await page.goto(`${server.url}/experiments/${ids.sweepId}`)
+    const { page } = d
+    await page.goto(`${d.server.url}/experiments/${d.seeded.sweepId}`)
     const compare = page.getByRole('button', { name: /^Compare/ })
     expect(await compare.isDisabled()).toBe(true)
     for (const name of ['sweep-1999', 'sweep-1998', 'sweep-1997']) {
@@ -210,16 +168,12 @@ describe('dashboard: experiments and runs', () => {
   })
 
   it('says what to do in an empty experiment, and stays usable at 768 px', async () => {
-    const narrow = await browser.newPage({ width: 768, height: 900 })
-    try {
-      await narrow.page.goto(`${server.url}/experiments/${ids.emptyId}`)
-      await narrow.page.getByText('No runs in this experiment yet').waitFor()
-      await narrow.page.goto(`${server.url}/experiments/${ids.sweepId}`)
-      await narrow.page.getByRole('link', { name: 'sweep-1999' }).waitFor()
-      await narrow.screenshot('runs-768')
-      expect(narrow.errors()).toEqual([])
-    } finally {
-      await narrow.page.close()
-    }
+    const { page } = d
+    await page.setViewportSize({ width: 768, height: 900 })
+    await page.goto(`${d.server.url}/experiments/${d.seeded.emptyId}`)
+    await page.getByText('No runs in this experiment yet').waitFor()
+    await page.goto(`${d.server.url}/experiments/${d.seeded.sweepId}`)
+    await page.getByRole('link', { name: 'sweep-1999' }).waitFor()
+    await d.watched.screenshot('runs-768')
   })
 })
