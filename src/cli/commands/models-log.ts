@@ -13,7 +13,7 @@ interface LogOptions {
   run?: string
   experiment: string
   runName?: string
-  dataset: string[]
+  dataset?: string[]
   target?: string
   artifactPath: string
   register?: string
@@ -73,8 +73,7 @@ export function registerLog(models: Command): void {
     .option(
       '--dataset <ref>',
       'a stored dataset version it was trained on (name, name:3, name@alias), logged as the run’s input (repeatable)',
-      (value: string, list: string[]) => [...list, value],
-      [],
+      (value: string, list: string[] | undefined) => [...(list ?? []), value],
     )
     .option('--target <column>', 'the label column it predicts (default target of evaluations)')
     .option('--artifact-path <path>', 'where in the run’s artifacts', 'model')
@@ -114,7 +113,7 @@ async function logModel(
   const { tracking, data, registry, clock } = lathe
   const path = options.artifactPath.replace(/^\/+|\/+$/g, '')
   if (!path) throw new InvalidParameterError('--artifact-path must not be empty')
-  const versions = await Promise.all(options.dataset.map((ref) => data.datasets.get(ref)))
+  const versions = await Promise.all((options.dataset ?? []).map((ref) => data.datasets.get(ref)))
   const runId = options.run
     ? (await tracking.runs.get(options.run)).info.runId
     : (await tracking.runs.create({ experimentId: options.experiment, runName: options.runName }))
