@@ -126,6 +126,20 @@ describe('dashboard: deployments and monitoring', () => {
     await d.watched.screenshot('monitoring')
   })
 
+  it('opens the deployment and its model version from their lineage', async () => {
+    const { page } = d
+    await page.goto(`${d.server.url}/deployments/churn`)
+    await page.getByRole('main').getByRole('link', { name: 'Lineage' }).click()
+    const graph = page.getByRole('group', { name: 'Lineage of deployment churn' })
+    await graph
+      .getByRole('button', { name: /^model_version churn/ })
+      .first()
+      .click()
+    await page.getByRole('link', { name: 'Open model_version' }).click()
+    await page.waitForURL(/\/models\/churn\?version=\d$/)
+    await page.getByRole('heading', { name: /^Gate reports of v\d$/ }).waitFor()
+  })
+
   it('says so when a deployment does not exist', async () => {
     const { page } = d
     d.watched.expectFailedRequest(/\/api\/v1\/deployments\/nope/)

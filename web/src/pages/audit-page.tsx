@@ -12,16 +12,12 @@ import {
   type AuditVerification,
 } from '../native-api'
 import { setQuery } from '../router'
+import { pageOf } from './lineage-page'
 
 /** Where the dashboard shows the subject of an entry (`run:<id>`), if it has a page for it. */
 function subjectHref(subject: string): string | undefined {
-  const [kind, id] = [
-    subject.slice(0, subject.indexOf(':')),
-    subject.slice(subject.indexOf(':') + 1),
-  ]
-  if (kind === 'run') return `/runs/${encodeURIComponent(id)}`
-  if (kind === 'experiment') return `/experiments/${encodeURIComponent(id)}`
-  return undefined
+  const colon = subject.indexOf(':')
+  return pageOf({ kind: subject.slice(0, colon), id: subject.slice(colon + 1) })
 }
 
 /** Every page loaded so far ("Load older" appends one), restarting when the filter changes. */

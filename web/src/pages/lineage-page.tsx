@@ -15,9 +15,43 @@ const DIRECTIONS: readonly { id: Direction; label: string }[] = [
 ]
 const DEPTHS = [1, 2, 3, 5, 10, 20]
 
-/** Where the dashboard shows an object of this kind, if it has a page for it. */
-function pageOf(ref: NodeRef): string | undefined {
-  return ref.kind === 'run' ? `/runs/${encodeURIComponent(ref.id)}` : undefined
+/**
+ * Where the dashboard shows an object of this kind, if it has a page for it. A dataset version's
+ * id is opaque: its page needs the name and number its node records.
+ */
+export function pageOf(
+  ref: NodeRef & { attributes?: Record<string, unknown> },
+): string | undefined {
+  const id = encodeURIComponent(ref.id)
+  switch (ref.kind) {
+    case 'run':
+      return `/runs/${id}`
+    case 'experiment':
+      return `/experiments/${id}`
+    case 'registered_model':
+      return `/models/${id}`
+    case 'model_version': {
+      const slash = ref.id.lastIndexOf('/')
+      const name = encodeURIComponent(ref.id.slice(0, slash))
+      return `/models/${name}?version=${encodeURIComponent(ref.id.slice(slash + 1))}`
+    }
+    case 'deployment':
+      return `/deployments/${id}`
+    case 'pipeline_run':
+      return `/pipelines/runs/${id}`
+    case 'contract':
+      return typeof ref.attributes?.name === 'string'
+        ? `/data/contracts/${encodeURIComponent(ref.attributes.name)}`
+        : undefined
+    case 'dataset_version': {
+      const { name, version } = ref.attributes ?? {}
+      return typeof name === 'string'
+        ? `/data/datasets/${encodeURIComponent(name)}?version=${String(version)}`
+        : undefined
+    }
+    default:
+      return undefined
+  }
 }
 
 export function lineageHref(ref: NodeRef): string {
