@@ -45,10 +45,22 @@ async function watchDrift(server: WebServer): Promise<void> {
     // No such pipeline: the action is tried, and fails, without touching the canary.
     actions: [{ kind: 'retrain', pipeline: 'retrain-churn' }],
   })
-  // Two overlapping windows that both hold every request: two points per feature.
+  // Ground truth for every request: the answer given, so accuracy is 1.
+  const log = await server.lathe.serving.readLog({ deployment: 'churn' })
+  const truth = log.map((r) => ({ requestId: r.requestId, labels: [r.outputs![0]!['label']] }))
+  await monitoring.feedback.record('churn', truth)
+  const performance = await monitoring.monitors.create({
+    deployment: 'churn',
+    kind: 'performance',
+    windowMs: 60_000,
+    spec: { labelField: 'label' },
+  })
+  // Two overlapping windows that both hold every request: two points per series.
   const now = Date.now()
-  await monitoring.monitors.run(monitor.id, { startMs: now - 60_000, endMs: now + 1000 })
-  await monitoring.monitors.run(monitor.id, { startMs: now - 59_000, endMs: now + 2000 })
+  for (const id of [monitor.id, performance.id]) {
+    await monitoring.monitors.run(id, { startMs: now - 60_000, endMs: now + 1000 })
+    await monitoring.monitors.run(id, { startMs: now - 59_000, endMs: now + 2000 })
+  }
   await server.lathe.events.drain()
 }
 
@@ -105,7 +117,7 @@ describe('dashboard: deployments and monitoring', () => {
     await d.watched.screenshot('deployment-rolled-back')
   })
 
-  it('shows drift per feature over time and the alert it fired', async () => {
+  it('shows drift per feature and performance over time, and the alert that fired', async () => {
     const { page } = d
     await page.goto(`${d.server.url}/monitoring`)
     await page.getByRole('link', { name: 'churn' }).click()
@@ -122,7 +134,8 @@ describe('dashboard: deployments and monitoring', () => {
     const taken = page.getByRole('table', { name: 'Triggered actions' })
     const cells = await taken.getByRole('row').nth(1).locator('td').allTextContents()
     expect(cells.slice(2, 4)).toEqual(['retrain', 'failed'])
-    await page.getByText('No performance monitor').waitFor()
+    await page.getByRole('figure', { name: 'Chart of accuracy' }).waitFor()
+    await page.getByText('No operational monitor').waitFor()
     await d.watched.screenshot('monitoring')
   })
 
