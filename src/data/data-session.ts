@@ -128,15 +128,23 @@ export class DataSession {
 
   /** Streams the result of `sql` chunk by chunk (2048 rows each); memory stays bounded. */
   async *chunks(sql: string, what = 'Reading the data failed'): AsyncGenerator<DuckDBDataChunk> {
+    let next: Promise<DuckDBDataChunk | null> | undefined
     try {
       const result = await this.connection.stream(sql)
+      next = result.fetchChunk()
       for (;;) {
-        const chunk = await result.fetchChunk()
+        const chunk = await next
+        next = undefined
         if (!chunk || chunk.rowCount === 0) return
+        // DuckDB reads the next chunk on its own threads while the caller works on this one.
+        next = result.fetchChunk()
         yield chunk
       }
     } catch (err) {
       throw dataError(err, what)
+    } finally {
+      // A caller that stops early leaves one fetch in flight: let it settle before DuckDB closes.
+      await next?.catch(() => null)
     }
   }
 
