@@ -4,7 +4,7 @@ import { createExperiment, createRun, useDashboard, type WebServer } from './sup
 
 /* The models pages: the list, a model's versions, gate reports, and deciding an approval. */
 
-async function seed(server: WebServer): Promise<{ runId: string }> {
+async function seed(server: WebServer): Promise<{ approveId: string; rejectId: string }> {
   const { registry } = server.lathe
   const experimentId = await createExperiment(server, 'churn')
   const { run_id: runId } = await createRun(server, experimentId, { run_name: 'train' })
@@ -19,16 +19,14 @@ async function seed(server: WebServer): Promise<{ runId: string }> {
     approvalAliases: ['production'],
   })
   await registry.gates.evaluate('churn', '2', {})
-  // The browser acts as the server's OS user; the request comes from someone else.
-  await runAs('alice', () =>
-    registry.approvals.request({
-      name: 'churn',
-      version: 2,
-      alias: 'production',
-      reason: 'AUC up 3 points',
-    }),
-  )
-  return { runId }
+  // The browser acts as the server's OS user; the requests come from someone else.
+  const request = (version: number, reason: string) =>
+    runAs('alice', () =>
+      registry.approvals.request({ name: 'churn', version, alias: 'production', reason }),
+    )
+  const approveId = (await request(2, 'AUC up 3 points')).id
+  const rejectId = (await request(1, 'Roll back to the old one')).id
+  return { approveId, rejectId }
 }
 
 describe('dashboard: models', () => {
@@ -62,18 +60,35 @@ describe('dashboard: models', () => {
   it('approves a version from the UI, which moves the alias', async () => {
     const { page } = d
     await page.goto(`${d.server.url}/models/churn`)
-    const request = page.getByRole('form', { name: /^Approval request/ })
+    const request = page.getByRole('form', { name: `Approval request ${d.seeded.approveId}` })
     await request.getByText('AUC up 3 points').waitFor()
     await request.getByRole('button', { name: 'Approve' }).click()
     await request.getByRole('alert').getByText('Write a comment to approve').waitFor()
     await request.getByLabel('Comment (required)').fill('Checked the holdout, ship it')
     await request.getByRole('button', { name: 'Approve' }).click()
     const decided = page.getByRole('table', { name: 'Decided requests' })
-    await decided.getByText('Checked the holdout, ship it').waitFor()
-    expect(await decided.locator('.badge').allTextContents()).toEqual(['approved'])
+    const row = decided.getByRole('row', { name: /Checked the holdout, ship it/ })
+    expect(await row.locator('.badge').textContent()).toBe('approved')
     await page.locator('.page-header').getByText('production → v2').waitFor()
-    expect(await page.getByRole('form', { name: /^Approval request/ }).count()).toBe(0)
+    expect(await page.getByRole('form', { name: /^Approval request/ }).count()).toBe(1)
     await d.watched.screenshot('models-approved')
+  })
+
+  it('rejects a request with a comment, leaving the alias where it was', async () => {
+    const { page } = d
+    await page.goto(`${d.server.url}/models/churn`)
+    const request = page.getByRole('form', { name: `Approval request ${d.seeded.rejectId}` })
+    await request.getByRole('button', { name: 'Reject' }).click()
+    await request.getByRole('alert').getByText('Write a comment to reject').waitFor()
+    await request.getByLabel('Comment (required)').fill('v1 fails the fairness review')
+    await request.getByRole('button', { name: 'Reject' }).click()
+    const row = page
+      .getByRole('table', { name: 'Decided requests' })
+      .getByRole('row', { name: /v1 fails the fairness review/ })
+    expect(await row.locator('.badge').textContent()).toBe('rejected')
+    expect(await page.locator('.page-header .badge').allTextContents()).not.toContain(
+      'production → v1',
+    )
   })
 
   it('says so when a model does not exist', async () => {

@@ -43,7 +43,8 @@ export function ApprovalList({
                 <tr key={r.id}>
                   <td class="mono muted">{r.id}</td>
                   <td>
-                    v{r.version} as <strong>{r.alias}</strong>
+                    v{r.version} as <strong>{r.alias}</strong>{' '}
+                    <span class="muted">asked by {r.requested_by}</span>
                   </td>
                   <td>
                     <span class={`badge ${r.status === 'APPROVED' ? 'pass' : 'fail'}`}>

@@ -148,7 +148,7 @@ function PolicySummary({ policy }: { policy: GatePolicy }) {
   return (
     <section class="section" aria-labelledby="policy-title">
       <h2 id="policy-title">Promotion policy</h2>
-      <dl class="summary card">
+      <dl class="summary card padded">
         <dt>Protected aliases</dt>
         <dd>{policy.protected_aliases.join(', ') || 'none'}</dd>
         <dt>Need approval</dt>
