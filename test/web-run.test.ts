@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import {
   createExperiment,
   createRun,
-  gradientPng,
   inParallel,
   useDashboard,
   type WebServer,
 } from './support/browser.js'
+import { gradientPng } from './support/png.js'
 
 /*
  * One run's page: params, tags and dataset inputs; metric charts with 100,000 points; the
