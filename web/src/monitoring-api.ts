@@ -62,7 +62,11 @@ export interface AlertState {
   readonly last_window_end: number
 }
 
-export async function monitors(deployment: string, signal?: AbortSignal): Promise<Monitor[]> {
+/** The monitors of one deployment, or of every deployment. */
+export async function monitors(
+  deployment: string | undefined,
+  signal?: AbortSignal,
+): Promise<Monitor[]> {
   return (await v1<{ monitors: Monitor[] }>('monitors', { query: { deployment }, signal })).monitors
 }
 

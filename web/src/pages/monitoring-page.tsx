@@ -7,9 +7,11 @@ import { monitors, type Monitor } from '../monitoring-api'
 import { deployments, type Deployment } from '../serving-api'
 
 async function load(signal: AbortSignal) {
-  const all = await deployments(signal)
-  const watched = await Promise.all(all.map((d) => monitors(d.name, signal)))
-  return all.map((d, i) => ({ deployment: d, monitors: watched[i]! }))
+  const [all, watching] = await Promise.all([deployments(signal), monitors(undefined, signal)])
+  return all.map((d) => ({
+    deployment: d,
+    monitors: watching.filter((m) => m.deployment === d.name),
+  }))
 }
 
 /** Every deployment and what watches it: pick one to see its drift, performance and alerts. */
