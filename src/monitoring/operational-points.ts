@@ -18,7 +18,9 @@ export function operationalPoints(rows: readonly LoggedRequest[], window: Window
   const groups = new Map<string, LoggedRequest[]>([['', [...rows]]])
   for (const row of rows) {
     const key = `v${row.version}.`
-    groups.set(key, [...(groups.get(key) ?? []), row])
+    const group = groups.get(key)
+    if (group) group.push(row)
+    else groups.set(key, [row])
   }
   const seconds = (window.endMs - window.startMs) / 1000
   const points: MonitorPoint[] = []
