@@ -72,6 +72,29 @@ describe('KllSketch', () => {
     expect(b.toJSON()).toEqual(KllSketch.fromJSON(b.toJSON()).toJSON())
   })
 
+  it('samples long streams and stays within 1.25 times the bound, counting every value', () => {
+    const values = sample(9, 1_000_000, 'uniform')
+    for (const sketch of [new KllSketch(), new KllSketch(200, 7, { expectedCount: 1_000_000 })]) {
+      // Odd part sizes leave sampler blocks unfinished between calls.
+      for (let at = 0; at < values.length; at += 65_537)
+        sketch.addMany(values.subarray(at, at + 65_537))
+      expect(sketch.count).toBe(1_000_000)
+      const sorted = values.slice().sort()
+      expect([sketch.min, sketch.max]).toEqual([sorted[0], sorted.at(-1)])
+      expect(maxRankError(sketch, values)).toBeLessThan(1.25 * RANK_ERROR_K200)
+      // Far fewer items are kept than without sampling would see, and weights add up to n.
+      const { cumulativeWeights, total } = sketch.ecdf()
+      expect(cumulativeWeights.at(-1)).toBe(total)
+    }
+  })
+
+  it('keeps an unfinished sampler block through a JSON round trip', () => {
+    const a = new KllSketch(200, 3, { expectedCount: 1_000_000 })
+    a.addMany([1, 2, 3]) // blocks are larger than three values: all three are still pending
+    const restored = KllSketch.fromJSON(JSON.parse(JSON.stringify(a.toJSON())))
+    expect([restored.count, restored.rank(2), restored.min, restored.max]).toEqual([3, 2 / 3, 1, 3])
+  })
+
   it('ignores non-finite values and answers NaN when empty', () => {
     const sketch = new KllSketch()
     sketch.addMany([NaN, Infinity, -Infinity])

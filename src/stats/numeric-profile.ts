@@ -235,17 +235,20 @@ export class NumericProfile {
   /**
    * Profiles a column that arrives in parts (batches of a file): `add` each part, then `build`.
    * The same result as profiling the parts and merging them, without a sketch per part.
+   * `expectedCount` (finite values to come, when known) lets the sketch sample from the start.
    */
   static builder(
     edges: readonly number[],
-    options: { sketchK?: number } = {},
+    options: { sketchK?: number; expectedCount?: number } = {},
   ): NumericProfileBuilder {
     let moments: Moments | undefined
     const counts = new Float64Array(Math.max(edges.length - 1, 0))
     let underflow = 0
     let overflow = 0
     let values: Map<number, number> | null = new Map()
-    const sketch = new KllSketch(options.sketchK)
+    const sketch = new KllSketch(options.sketchK, undefined, {
+      expectedCount: options.expectedCount ?? 0,
+    })
     return {
       add(part) {
         const { finite, ...partMoments } = scan(part)
