@@ -23,6 +23,7 @@ const STATUS = {
   INVALID_PARAMETER_VALUE: 400,
   INVALID_STATE: 409,
   PERMISSION_DENIED: 403,
+  TEMPORARILY_UNAVAILABLE: 503, // MLflow's code for it; clients and load balancers retry
 } satisfies Record<ErrorCode, number>
 
 /** An error raised by the edge itself, with its status. */

@@ -1,6 +1,6 @@
 import type { ServingDeps } from './deps.js'
 import { loadModel, type LoadedModel } from './loaded-model.js'
-import { readModelPackage } from './model-package.js'
+import { readVersionPackage } from './model-package.js'
 
 interface Entry {
   readonly loading: Promise<LoadedModel>
@@ -91,7 +91,7 @@ export class ModelCache {
 
   async #read(model: string, version: number): Promise<LoadedModel> {
     const location = await this.deps.registry.location(model, version)
-    const pkg = await readModelPackage(this.deps.artifacts, location)
+    const pkg = await readVersionPackage(this.deps.artifacts, location)
     return loadModel(model, version, pkg)
   }
 }

@@ -24,6 +24,8 @@ const PREFIX = 'lathe'
 /** Every series of every deployment, rendered as Prometheus text on scrape. */
 export class ServingMetrics {
   readonly #series = new Map<string, VersionSeries>()
+  /** Requests refused before scoring because the process was overloaded, per deployment. */
+  readonly #rejected = new Map<string, number>()
 
   /** The series of (deployment, version, variant), created on first use. */
   series(deployment: string, model: string, version: number, variant: Variant): VersionSeries {
@@ -34,6 +36,11 @@ export class ServingMetrics {
     return series
   }
 
+  /** Counts a request refused with 503 because too many were running. */
+  reject(deployment: string): void {
+    this.#rejected.set(deployment, (this.#rejected.get(deployment) ?? 0) + 1)
+  }
+
   /** The exposition text: requests, errors, latency, rows, in-flight, plus the runtime's gauges. */
   render(gauges: RuntimeGauges, buildVersion: string): string {
     const text = new PromText()
@@ -41,6 +48,9 @@ export class ServingMetrics {
     renderSeries(text, [...this.#series.values()])
     renderGauges(text, gauges)
     renderShadows(text, gauges.shadows)
+    const rejected = [...this.#rejected].map(([deployment, n]): Sample => [{ deployment }, n])
+    const help = 'Requests refused with 503 because the process was overloaded.'
+    emit(text, 'inference_rejected_total', 'counter', help, rejected)
     return text.toString()
   }
 }

@@ -1,3 +1,4 @@
+import { NotFoundError, UnavailableError } from '../shared/errors.js'
 import { BatchScoring } from './batch-scoring.js'
 import { followAliases } from './alias-follower.js'
 import type { ServingDeps } from './deps.js'
@@ -14,7 +15,8 @@ import {
 import { ModelCache } from './model-cache.js'
 import { ReleaseController } from './release-controller.js'
 import { ServingMetrics } from './serving-metrics.js'
-import { ServingRuntime } from './serving-runtime.js'
+import type { LiveDeployment } from './live-deployment.js'
+import { ServingRuntime, type InferRequest, type InferResult } from './serving-runtime.js'
 import { ShadowPool } from './shadow-pool.js'
 
 /** Tuning of one serving process. */
@@ -25,6 +27,8 @@ export interface ServingOptions {
   readonly logFlushMs?: number
   /** How long an unused version stays loaded (instant rollback). Default 30 s. */
   readonly unloadGraceMs?: number
+  /** Scoring requests in flight at most; more are refused with 503. Default 1024. */
+  readonly maxInFlight?: number
 }
 
 /**
@@ -42,6 +46,14 @@ export class Serving {
   readonly maxBodyBytes: number
   /** Deployments this process could not load, with why (readiness reports them). */
   readonly loadErrors = new Map<string, string>()
+  /**
+   * Scoring requests this process runs at once at most; one more is refused (503, retry later)
+   * rather than queued, so an overloaded process sheds load instead of answering everyone late.
+   */
+  maxInFlight: number
+  #inFlight = 0
+  /** Deployments being (re)loaded here, which exist but cannot answer yet. */
+  readonly #loading = new Set<string>()
   readonly #cache: ModelCache
   readonly #shadows: ShadowPool
   #started: Promise<void> | undefined
@@ -52,6 +64,7 @@ export class Serving {
     options: ServingOptions = {},
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
+    this.maxInFlight = options.maxInFlight ?? 1024
     this.#cache = new ModelCache(deps, options.unloadGraceMs)
     this.metrics = new ServingMetrics()
     const sinks = { db: dbLogSink(deps.store), parquet: parquetLogSink(deps.artifacts) }
@@ -84,6 +97,46 @@ export class Serving {
     return this.#serving && this.loadErrors.size === 0
   }
 
+  /**
+   * The live view of a deployment this process serves.
+   * @throws NotFoundError when there is no such deployment; UnavailableError when it exists but
+   * this process has not loaded it (starting, loading, or its model failed to load)
+   */
+  live(name: string): LiveDeployment {
+    const live = this.runtime.get(name)
+    if (live) return live
+    const shown = name.slice(0, 100)
+    const error = this.loadErrors.get(name)
+    if (error !== undefined) {
+      throw new UnavailableError(`Deployment '${shown}' is not loaded here: ${error}`)
+    }
+    if (this.#loading.has(name) || !this.#serving) {
+      throw new UnavailableError(`Deployment '${shown}' is loading; retry shortly`)
+    }
+    throw new NotFoundError(`No deployment named '${shown}' is served here (see lathe deploy list)`)
+  }
+
+  /**
+   * Scores a request on a deployment this process serves (see `ServingRuntime.infer`).
+   * @throws NotFoundError, UnavailableError (not loaded, or `maxInFlight` requests running),
+   * InvalidParameterError (bad input), ModelError
+   */
+  async infer(request: InferRequest): Promise<InferResult> {
+    this.live(request.deployment)
+    if (this.#inFlight >= this.maxInFlight) {
+      this.metrics.reject(request.deployment)
+      throw new UnavailableError(
+        `Serving is overloaded: ${this.#inFlight} requests are running (at most ${this.maxInFlight}); retry shortly`,
+      )
+    }
+    this.#inFlight++
+    try {
+      return await this.runtime.infer(request)
+    } finally {
+      this.#inFlight--
+    }
+  }
+
   /** The inference log of a deployment written to the metadata DB, oldest first. */
   readLog(query: LogQuery): Promise<LoggedRequest[]> {
     return readLog(this.deps.store, query)
@@ -98,12 +151,15 @@ export class Serving {
   }
 
   async #reload(name: string, created = false): Promise<void> {
+    this.#loading.add(name)
     try {
       await this.deployments.reload(name, created)
       this.loadErrors.delete(name)
     } catch (err) {
       // One broken deployment must not stop the others; readiness and the log say why.
       this.loadErrors.set(name, err instanceof Error ? err.message : String(err))
+    } finally {
+      this.#loading.delete(name)
     }
   }
 }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'INVALID_PARAMETER_VALUE'
   | 'INVALID_STATE'
   | 'PERMISSION_DENIED'
+  | 'TEMPORARILY_UNAVAILABLE'
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode
@@ -41,4 +42,9 @@ export class InvalidStateError extends DomainError {
 /** The caller is known but not allowed to do this. */
 export class PermissionDeniedError extends DomainError {
   readonly code = 'PERMISSION_DENIED'
+}
+
+/** Well-formed, but this process cannot serve it now (loading, overloaded): retrying may work. */
+export class UnavailableError extends DomainError {
+  readonly code = 'TEMPORARILY_UNAVAILABLE'
 }

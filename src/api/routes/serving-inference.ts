@@ -16,7 +16,7 @@ import {
   type RawTable,
   type Serving,
 } from '../../serving/index.js'
-import { NotFoundError } from '../../shared/errors.js'
+import { NotFoundError, UnavailableError } from '../../shared/errors.js'
 import { EdgeError, toErrorResponse } from '../errors.js'
 import { V2ModelParams } from '../contract/serving.js'
 
@@ -33,9 +33,7 @@ function requestIdOf(request: FastifyRequest): string {
 }
 
 function deploymentOf(serving: Serving, name: string): LiveDeployment {
-  const live = serving.runtime.get(name)
-  if (!live) throw new NotFoundError(`No deployment named '${name.slice(0, 100)}' is served here`)
-  return live
+  return serving.live(name)
 }
 
 /** Scores a table and marks the answer with the version that gave it. */
@@ -45,7 +43,7 @@ async function score(
   reply: FastifyReply,
   target: { deployment: string; table: RawTable; protocol: 'mlflow' | 'v2'; version?: number },
 ): Promise<InferResult> {
-  const result = await serving.runtime.infer({
+  const result = await serving.infer({
     ...target,
     requestId: reply.getHeader('x-request-id') as string,
     header: (name) => {
@@ -102,8 +100,15 @@ function parsers(scope: FastifyInstance, bodyLimit: number): void {
   )
 }
 
-/** A model failure says which version failed, never the runtime's internals. */
-function modelFailure(err: unknown): { status: number; message: string; code: string } {
+/**
+ * A model failure says which version failed, never the runtime's internals. A 503 (loading,
+ * overloaded) says when to retry, for load balancers and clients that honour it.
+ */
+function modelFailure(
+  err: unknown,
+  reply: FastifyReply,
+): { status: number; message: string; code: string } {
+  if (err instanceof UnavailableError) reply.header('retry-after', '1')
   if (err instanceof ModelError) {
     return {
       status: 500,
@@ -117,7 +122,7 @@ function modelFailure(err: unknown): { status: number; message: string; code: st
 
 function mlflowRoutes(scope: FastifyInstance, serving: Serving): void {
   scope.setErrorHandler((err, _request, reply) => {
-    const { status, code, message } = modelFailure(err)
+    const { status, code, message } = modelFailure(err, reply)
     return reply.status(status).send({ error_code: code, message })
   })
   const options = { bodyLimit: serving.maxBodyBytes, onRequest: checkMediaType }
@@ -187,7 +192,7 @@ function served(live: LiveDeployment, version: number | undefined): boolean {
 
 function v2Routes(scope: FastifyInstance, serving: Serving): void {
   scope.setErrorHandler((err, _request, reply) => {
-    const { status, message } = modelFailure(err)
+    const { status, message } = modelFailure(err, reply)
     return reply.status(status).send({ error: message })
   })
   scope.get('/v2', async () => ({ name: 'lathe', version: buildVersion, extensions: [] }))

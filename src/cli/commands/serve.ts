@@ -12,6 +12,20 @@ function parsePort(value: string): number {
   return port
 }
 
+function parseMaxInFlight(value: string): number {
+  const limit = Number(value)
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InvalidParameterError(`--max-in-flight must be a positive integer, got '${value}'`)
+  }
+  return limit
+}
+
+interface ServeOptions {
+  host?: string
+  port?: number
+  maxInFlight?: number
+}
+
 /** `lathe serve`: a serving-only process (inference endpoints and /metrics, no UI). */
 export function registerServeCommand(program: Command): void {
   program
@@ -19,9 +33,16 @@ export function registerServeCommand(program: Command): void {
     .description('serve deployments only (no UI, no tracking API): run many behind a load balancer')
     .option('--host <host>', 'address to bind (env LATHE_HOST)')
     .addOption(new Option('--port <port>', 'port (env LATHE_PORT)').argParser(parsePort))
-    .action(async (options: { host?: string; port?: number }, command: Command) => {
+    .addOption(
+      new Option(
+        '--max-in-flight <n>',
+        'scoring requests run at once at most; more get 503 (default 1024)',
+      ).argParser(parseMaxInFlight),
+    )
+    .action(async (options: ServeOptions, command: Command) => {
       const config = commandConfig(command, options)
       const lathe = await openLathe(config)
+      if (options.maxInFlight !== undefined) lathe.serving.maxInFlight = options.maxInFlight
       const app = await buildServingServer(lathe, { logger: process.env.LATHE_LOG === '1' })
       // The outbox drives hot reload: alias moves and deployment changes made anywhere.
       lathe.events.start()
