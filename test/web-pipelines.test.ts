@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { pipeline } from '../src/pipelines/index.js'
 import { useDashboard, type WebServer } from './support/browser.js'
 
 /* The pipelines pages: runs, a run's DAG with live step states, logs, a failure, a rerun. */
@@ -20,7 +21,7 @@ async function seed(server: WebServer): Promise<{ helloId: string; failingId: st
 describe('dashboard: pipelines', () => {
   const d = useDashboard(seed)
 
-  it('draws a run’s DAG, shows a step’s log, and reruns it live', async () => {
+  it('draws a run’s DAG, shows a step’s log, and reruns it from the cache', async () => {
     const { page } = d
     await page.goto(`${d.server.url}/experiments`)
     await page
@@ -38,11 +39,32 @@ describe('dashboard: pipelines', () => {
     await page.getByLabel('Log of greet').getByText('greeted').waitFor()
     await d.watched.screenshot('pipeline-run')
 
+    await page.getByRole('checkbox', { name: 'Reuse cached steps' }).check()
     await page.getByRole('button', { name: 'Rerun' }).click()
     await page.waitForURL((url) => !url.pathname.endsWith(d.seeded.helloId))
     const rerun = page.getByRole('group', { name: 'Pipeline steps' })
-    await rerun.getByRole('button', { name: 'step shout succeeded' }).waitFor()
+    await rerun.getByRole('button', { name: 'step greet cached' }).waitFor()
+    await rerun.getByRole('button', { name: 'step shout cached' }).waitFor()
     await page.getByText('Rerun of').waitFor()
+    expect(await page.locator('h1 .badge').textContent()).toBe('succeeded')
+  })
+
+  it('follows a running step to the end without a reload', async () => {
+    const { page } = d
+    let finish!: () => void
+    const released = new Promise<void>((resolve) => (finish = resolve))
+    const live = pipeline('live')
+      .step('wait', { run: async () => released.then(() => ({ ok: true })) })
+      .step('after', { needs: ['wait'], run: () => 1 })
+    const started = await d.server.lathe.pipelines.run(live)
+    await page.goto(`${d.server.url}/pipelines/runs/${started.runId}`)
+    const dag = page.getByRole('group', { name: 'Pipeline steps' })
+    await dag.getByRole('button', { name: 'step wait running' }).waitFor()
+    await dag.getByRole('button', { name: 'step after pending' }).waitFor()
+    await d.watched.screenshot('pipeline-running')
+    finish()
+    await started.done
+    await dag.getByRole('button', { name: 'step after succeeded' }).waitFor()
     expect(await page.locator('h1 .badge').textContent()).toBe('succeeded')
   })
 

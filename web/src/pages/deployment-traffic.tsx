@@ -43,10 +43,15 @@ function useTraffic(name: string) {
           byKey: new Map(counters.map((c) => [`${c.version}/${c.variant}`, c.requests])),
         }
         setError(undefined)
-        timer = setTimeout(scrape, POLL_MS)
+        timer = setTimeout(next, POLL_MS)
       } catch (err) {
         if (!controller.signal.aborted) setError(err as Error)
       }
+    }
+    // A hidden tab stops scraping; requests/s then spans the gap, which is still right.
+    const next = () => {
+      if (document.visibilityState === 'visible') void scrape()
+      else timer = setTimeout(next, POLL_MS)
     }
     void scrape()
     return () => {
