@@ -39,6 +39,7 @@ describe('dashboard: models', () => {
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('link', { name: 'Models' })
       .click()
+    await page.getByRole('row', { name: /churn 2 awaiting approval/ }).waitFor()
     await page.getByRole('link', { name: 'churn' }).click()
     await page.waitForURL(/\/models\/churn$/)
     await page.getByRole('heading', { name: 'Gate reports of v2' }).waitFor()

@@ -4,11 +4,17 @@ import { PageHeader } from '../components/page-header'
 import { EmptyState, ErrorState, Loading } from '../components/states'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
-import { searchModels, type RegisteredModel } from '../registry-api'
+import { approvals, searchModels, type Approval, type RegisteredModel } from '../registry-api'
 
 /** Every registered model with its newest version and its aliases. */
 export function ModelsPage() {
-  const models = useAsync((signal) => searchModels(signal), [])
+  const models = useAsync(async (signal) => {
+    const [all, pending] = await Promise.all([
+      searchModels(signal),
+      approvals({ status: 'PENDING' }, signal),
+    ])
+    return { all, pending }
+  }, [])
   useEffect(() => {
     document.title = 'Models · Lathe'
   }, [])
@@ -25,7 +31,11 @@ export function ModelsPage() {
         <ErrorState error={models.error} title="Could not load models" retry={models.reload} />
       )}
       {models.status === 'ok' &&
-        (models.value.length === 0 ? <NoModels /> : <ModelTable models={models.value} />)}
+        (models.value.all.length === 0 ? (
+          <NoModels />
+        ) : (
+          <ModelTable models={models.value.all} pending={models.value.pending} />
+        ))}
     </>
   )
 }
@@ -42,7 +52,14 @@ function NoModels() {
   )
 }
 
-function ModelTable({ models }: { models: readonly RegisteredModel[] }) {
+function ModelTable({
+  models,
+  pending,
+}: {
+  models: readonly RegisteredModel[]
+  pending: readonly Approval[]
+}) {
+  const waiting = (name: string) => pending.filter((a) => a.name === name).length
   const sorted = [...models].sort((a, b) => a.name.localeCompare(b.name))
   return (
     <div class="table-scroll card">
@@ -61,6 +78,10 @@ function ModelTable({ models }: { models: readonly RegisteredModel[] }) {
             <tr key={m.name}>
               <td>
                 <Link href={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
+                {waiting(m.name) > 0 && ' '}
+                {waiting(m.name) > 0 && (
+                  <span class="badge pending">{waiting(m.name)} awaiting approval</span>
+                )}
               </td>
               <td class="mono">
                 {m.latest_versions?.length
