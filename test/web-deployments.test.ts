@@ -92,6 +92,7 @@ describe('dashboard: deployments and monitoring', () => {
     await page.getByRole('link', { name: 'churn', exact: true }).first().click()
     await page.waitForURL(/\/deployments\/churn$/)
     await page.getByRole('img', { name: 'Traffic: v1 80%, v2 20%' }).waitFor()
+    await page.getByText('20% → 100% every 3600 s').waitFor()
     const traffic = page.getByRole('table', { name: 'Traffic per version' })
     const stable = traffic.getByRole('row', { name: /^v1 stable/ })
     await stable.waitFor()

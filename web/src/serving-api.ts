@@ -22,6 +22,18 @@ export interface Release {
   readonly created_by: string
 }
 
+/** The release settings the dashboard shows (the server sends more). */
+export interface DeploymentConfig {
+  readonly canary?: { readonly steps?: readonly number[]; readonly step_seconds?: number }
+  readonly shadow?: { readonly sample_rate?: number }
+  readonly analysis?: {
+    readonly max_error_rate?: number
+    readonly max_p99_ms?: number
+    readonly max_drift?: number
+    readonly window_seconds?: number
+  }
+}
+
 export interface Deployment {
   readonly name: string
   readonly model: string
@@ -31,7 +43,7 @@ export interface Deployment {
   readonly version: number
   readonly previous_version: number | null
   readonly release: Release | null
-  readonly config: Record<string, unknown>
+  readonly config: DeploymentConfig
   readonly revision: number
   readonly created_at: number
   readonly updated_at: number

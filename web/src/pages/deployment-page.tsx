@@ -71,6 +71,7 @@ export function DeploymentPage({ name }: { name: string }) {
         {d.serving.error && <p class="danger">Not serving: {d.serving.error}</p>}
       </PageHeader>
       <TrafficSplit deployment={d} />
+      <ReleaseSettings deployment={d} />
       <TrafficTable name={d.name} />
       <ReleaseHistory releases={state.value.releases} />
     </>
@@ -166,6 +167,32 @@ function TrafficSplit({ deployment: d }: { deployment: Deployment }) {
   )
 }
 
+/** How releases move: the canary's steps and the SLOs that roll a release back. */
+function ReleaseSettings({ deployment: d }: { deployment: Deployment }) {
+  const { canary, shadow, analysis } = d.config
+  const slos = [
+    analysis?.max_error_rate !== undefined && `error rate ≤ ${analysis.max_error_rate * 100}%`,
+    analysis?.max_p99_ms !== undefined && `p99 ≤ ${analysis.max_p99_ms} ms`,
+    analysis?.max_drift !== undefined && `prediction drift ≤ ${analysis.max_drift}`,
+  ].filter(Boolean)
+  return (
+    <dl class="summary card padded section" aria-label="Release settings">
+      <dt>Canary steps</dt>
+      <dd>
+        {canary?.steps?.map((w) => `${w}%`).join(' → ') ?? '—'}
+        {canary?.step_seconds !== undefined && ` every ${canary.step_seconds} s`}
+      </dd>
+      <dt>Shadow sample</dt>
+      <dd>{shadow?.sample_rate !== undefined ? `${shadow.sample_rate * 100}%` : '—'}</dd>
+      <dt>Rolls back when not</dt>
+      <dd>
+        {slos.join(', ') || '—'}
+        {analysis?.window_seconds !== undefined && ` over ${analysis.window_seconds} s`}
+      </dd>
+    </dl>
+  )
+}
+
 function ReleaseHistory({ releases }: { releases: readonly Release[] }) {
   return (
     <section class="section" aria-labelledby="releases-title">
@@ -193,7 +220,8 @@ function ReleaseHistory({ releases }: { releases: readonly Release[] }) {
                   <td>{formatTime(r.created_at)}</td>
                   <td>{r.strategy}</td>
                   <td class="mono">
-                    v{r.stable_version ?? '—'} → v{r.candidate_version}
+                    {r.stable_version === null ? '—' : `v${r.stable_version}`} → v
+                    {r.candidate_version}
                   </td>
                   <td>
                     <span class={`badge release-${r.status}`}>{r.status.replace('_', ' ')}</span>
