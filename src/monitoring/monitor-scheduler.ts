@@ -1,4 +1,5 @@
-import type { MonitorService } from './monitor-service.js'
+import type { LoggedRequest } from '../serving/index.js'
+import type { MonitorService, WindowReader } from './monitor-service.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
 import type { Clock } from '../shared/clock.js'
 
@@ -41,13 +42,23 @@ export class MonitorScheduler {
 
   async #tick(): Promise<void> {
     const now = this.clock.nowMs()
+    // Monitors of one deployment with one window length read each window once per tick.
+    const reads = new Map<string, Promise<LoggedRequest[]>>()
+    const read: WindowReader = (deployment, w) => {
+      const key = `${deployment}\u0000${w.startMs}\u0000${w.endMs}`
+      let rows = reads.get(key)
+      if (!rows) reads.set(key, (rows = this.monitors.readWindow(deployment, w)))
+      return rows
+    }
     for (const monitor of await this.monitors.list()) {
       try {
         const w = monitor.windowMs
         const last = await this.monitors.lastWindowEnd(monitor.id)
         let start = last ?? Math.floor(monitor.createdAtMs / w) * w
         for (let i = 0; i < this.catchUp && start + w <= now; i++, start += w) {
-          await this.monitors.run(monitor.id, { startMs: start, endMs: start + w })
+          await this.monitors.run(monitor.id, { startMs: start, endMs: start + w }, read)
+          // Let requests waiting on this process run between windows.
+          await new Promise((resolve) => setImmediate(resolve))
         }
         this.errors.delete(monitor.id)
       } catch (err) {

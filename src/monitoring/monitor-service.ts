@@ -30,6 +30,9 @@ export interface CreateMonitor {
   readonly spec?: MonitorSpec | undefined
 }
 
+/** Reads a deployment's log rows in a window: monitors of one deployment may share one read. */
+export type WindowReader = (deployment: string, window: Window) => Promise<LoggedRequest[]>
+
 /** Filters of {@link MonitorService.results}. */
 export interface ResultQuery {
   readonly metric?: string | undefined
@@ -127,12 +130,16 @@ export class MonitorService {
    * point as a time-series row, evaluates the monitor's alert rules, and emits
    * `monitor.drift_detected` when any feature drifted — all in one transaction.
    */
-  async run(id: string, window: Window): Promise<MonitorResult[]> {
+  async run(
+    id: string,
+    window: Window,
+    read: WindowReader = (deployment, w) => this.readWindow(deployment, w),
+  ): Promise<MonitorResult[]> {
     if (!(window.endMs > window.startMs)) {
       throw new InvalidParameterError('window end must be after its start')
     }
     const monitor = await this.get(id)
-    const rows = await this.#readWindow(monitor.deployment, window)
+    const rows = await read(monitor.deployment, window)
     const points = await this.#compute(monitor, rows, window)
     const now = this.deps.clock.nowMs()
     const results = points.map((p) => ({
@@ -196,7 +203,8 @@ export class MonitorService {
     return row?.end == null ? undefined : Number(row.end)
   }
 
-  async #readWindow(deployment: string, window: Window): Promise<LoggedRequest[]> {
+  /** A deployment's log rows in the window (at most MAX_WINDOW_ROWS, the first ones). */
+  async readWindow(deployment: string, window: Window): Promise<LoggedRequest[]> {
     const rows: LoggedRequest[] = []
     for (;;) {
       const page = await this.deps.serving.readLog({
