@@ -55,22 +55,38 @@ export async function storeFileContent(
 
 /**
  * Copies a stored file to a private temporary folder (DuckDB reads local paths, and the artifact
- * store may be remote), runs `fn` on its path and removes the copy. `fileName` keeps the original
- * extension, which tells DuckDB about compression (`.csv.gz`).
+ * store may be remote); `release` removes the copy. `fileName` keeps the original extension,
+ * which tells DuckDB about compression (`.csv.gz`).
  */
+export async function copyStoredFile(
+  artifacts: ArtifactStore,
+  key: string,
+  fileName: string,
+): Promise<{ path: string; release: () => Promise<void> }> {
+  const folder = await mkdtemp(join(tmpdir(), 'lathe-dataset-'))
+  const release = () => rm(folder, { recursive: true, force: true })
+  try {
+    const path = join(folder, fileName)
+    await pipeline(await artifacts.get(key), createWriteStream(path, { flags: 'wx', mode: 0o600 }))
+    return { path, release }
+  } catch (err) {
+    await release()
+    throw err
+  }
+}
+
+/** Runs `fn` on a temporary copy of a stored file (see `copyStoredFile`), removed afterwards. */
 export async function withStoredFile<T>(
   artifacts: ArtifactStore,
   key: string,
   fileName: string,
   fn: (path: string) => Promise<T>,
 ): Promise<T> {
-  const folder = await mkdtemp(join(tmpdir(), 'lathe-dataset-'))
+  const copy = await copyStoredFile(artifacts, key, fileName)
   try {
-    const path = join(folder, fileName)
-    await pipeline(await artifacts.get(key), createWriteStream(path, { flags: 'wx', mode: 0o600 }))
-    return await fn(path)
+    return await fn(copy.path)
   } finally {
-    await rm(folder, { recursive: true, force: true })
+    await copy.release()
   }
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { appendEvents } from '../events/index.js'
 import { currentActor } from '../shared/actor.js'
 import { newUuid } from '../shared/ids.js'
-import { versionFromRow, type DatasetVersion } from './dataset-version.js'
+import { versionFromRow, type DatasetVersion, type VersionLabels } from './dataset-version.js'
 import type { DatasetReading } from './read-dataset.js'
 import type { DataTables } from './schema.js'
 
@@ -30,19 +30,29 @@ export async function versionByDigest(
     .where('name', '=', name)
     .where('digest', '=', digest)
     .executeTakeFirst()
-  return row ? versionFromRow(row, await aliasesOf(db, name, Number(row.version))) : undefined
+  return row ? versionFromRow(row, await labelsOf(db, name, Number(row.version))) : undefined
 }
 
-/** The aliases pointing at one version, by name. */
-export async function aliasesOf(db: Db, name: string, version: number): Promise<string[]> {
-  const rows = await db
+/** The aliases pointing at one version, by name, and its tags. */
+export async function labelsOf(db: Db, name: string, version: number): Promise<VersionLabels> {
+  const aliases = await db
     .selectFrom('dataset_aliases')
     .select('alias')
     .where('name', '=', name)
     .where('version', '=', version)
     .orderBy('alias')
     .execute()
-  return rows.map((r) => r.alias)
+  const tags = await db
+    .selectFrom('dataset_version_tags')
+    .select(['key', 'value'])
+    .where('name', '=', name)
+    .where('version', '=', version)
+    .orderBy('key')
+    .execute()
+  return {
+    aliases: aliases.map((r) => r.alias),
+    tags: Object.fromEntries(tags.map((t) => [t.key, t.value])),
+  }
 }
 
 /**
@@ -90,5 +100,5 @@ export async function insertVersion(
     actor: row.created_by,
   }
   await appendEvents(trx, [event], nowMs)
-  return versionFromRow(row, [])
+  return versionFromRow(row, { aliases: [], tags: {} })
 }

@@ -14,7 +14,7 @@ import {
   storeFileContent,
   withStoredFile,
 } from './dataset-file.js'
-import { aliasesOf, insertVersion, versionByDigest } from './dataset-records.js'
+import { insertVersion, labelsOf, versionByDigest } from './dataset-records.js'
 import { versionFromRow, type DatasetSummary, type DatasetVersion } from './dataset-version.js'
 import type { DataDeps } from './deps.js'
 import { readDataset } from './read-dataset.js'
@@ -104,7 +104,7 @@ export class DatasetService {
           : `No version ${number} of dataset '${name}'`,
       )
     }
-    return versionFromRow(row, await aliasesOf(db, name, Number(row.version)))
+    return versionFromRow(row, await labelsOf(db, name, Number(row.version)))
   }
 
   /** The version with this id. @throws NotFoundError */
@@ -116,7 +116,7 @@ export class DatasetService {
       .where('version_id', '=', id)
       .executeTakeFirst()
     if (!row) throw new NotFoundError(`No dataset version with id '${id}'`)
-    return versionFromRow(row, await aliasesOf(db, row.name, Number(row.version)))
+    return versionFromRow(row, await labelsOf(db, row.name, Number(row.version)))
   }
 
   /** Every dataset name with its newest version, by name. */
@@ -156,7 +156,18 @@ export class DatasetService {
       .where('name', '=', name)
       .orderBy('alias')
       .execute()
-    const of = (v: number) => aliases.filter((a) => Number(a.version) === v).map((a) => a.alias)
+    const tags = await db
+      .selectFrom('dataset_version_tags')
+      .select(['key', 'value', 'version'])
+      .where('name', '=', name)
+      .orderBy('key')
+      .execute()
+    const of = (v: number) => ({
+      aliases: aliases.filter((a) => Number(a.version) === v).map((a) => a.alias),
+      tags: Object.fromEntries(
+        tags.filter((t) => Number(t.version) === v).map((t) => [t.key, t.value]),
+      ),
+    })
     return rows.map((r) => versionFromRow(r, of(Number(r.version)), false))
   }
 
@@ -171,7 +182,7 @@ export class DatasetService {
       .execute()
     return Promise.all(
       rows.map(async (r) =>
-        versionFromRow(r, await aliasesOf(db, r.name, Number(r.version)), false),
+        versionFromRow(r, await labelsOf(db, r.name, Number(r.version)), false),
       ),
     )
   }

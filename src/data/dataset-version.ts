@@ -23,6 +23,8 @@ export interface DatasetVersion {
   readonly profile: DatasetProfile | null
   /** Aliases pointing at this version (`golden`). */
   readonly aliases: string[]
+  /** Key/value tags of this version. */
+  readonly tags: Readonly<Record<string, string>>
   readonly createdAtMs: number
   readonly createdBy: string
 }
@@ -37,8 +39,18 @@ export interface DatasetSummary {
 
 type Row = Selectable<DataTables['dataset_versions']>
 
+/** What points at or describes a version besides its row. */
+export interface VersionLabels {
+  readonly aliases: string[]
+  readonly tags: Readonly<Record<string, string>>
+}
+
 /** A stored row as a version; `withProfile` false skips parsing a possibly large profile. */
-export function versionFromRow(row: Row, aliases: string[], withProfile = true): DatasetVersion {
+export function versionFromRow(
+  row: Row,
+  { aliases, tags }: VersionLabels,
+  withProfile = true,
+): DatasetVersion {
   return {
     id: row.version_id,
     name: row.name,
@@ -51,6 +63,7 @@ export function versionFromRow(row: Row, aliases: string[], withProfile = true):
     schema: JSON.parse(row.schema) as ColumnInfo[],
     profile: withProfile && row.profile ? (JSON.parse(row.profile) as DatasetProfile) : null,
     aliases,
+    tags,
     createdAtMs: Number(row.created_at),
     createdBy: row.created_by,
   }

@@ -79,4 +79,41 @@ export const dataMigrations: readonly NamedMigration[] = [
         .execute()
     },
   },
+  {
+    name: 'data-0002-version-tags-drift-reports',
+    async up(db) {
+      await db.schema
+        .createTable('dataset_version_tags')
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dataset_version_tags_pk', ['name', 'version', 'key'])
+        .execute()
+      await db.schema
+        .createTable('drift_reports')
+        .ifNotExists()
+        .addColumn('report_id', 'text', (c) => c.primaryKey())
+        .addColumn('reference_source', 'text', (c) => c.notNull())
+        .addColumn('reference_version_id', 'text')
+        .addColumn('current_source', 'text', (c) => c.notNull())
+        .addColumn('current_version_id', 'text')
+        .addColumn('is_drifted', 'integer', (c) => c.notNull())
+        .addColumn('drifted_share', 'double precision', (c) => c.notNull())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute()
+      for (const side of ['reference', 'current'] as const) {
+        await db.schema
+          .createIndex(`drift_reports_${side}_version`)
+          .ifNotExists()
+          .on('drift_reports')
+          .columns([`${side}_version_id`, 'created_at'])
+          .execute()
+      }
+    },
+  },
 ]

@@ -22,6 +22,29 @@ export interface DataTables {
   }
   /** Movable names for versions (`golden`). */
   dataset_aliases: { name: string; alias: string; version: number; updated_at: number }
+  /** Key/value tags of one version (`reviewed=yes`, `source_system=crm`). */
+  dataset_version_tags: {
+    name: string
+    version: number
+    key: string
+    value: string
+    updated_at: number
+  }
+  /** Each drift comparison run, kept so it can be listed and read again. */
+  drift_reports: {
+    report_id: string
+    reference_source: string
+    reference_version_id: string | null
+    current_source: string
+    current_version_id: string | null
+    /** 1 when the dataset as a whole drifted. */
+    is_drifted: number
+    drifted_share: number
+    /** JSON: the whole `DriftReport`. */
+    report: string
+    created_at: number
+    created_by: string
+  }
   /** Each registered contract version; the same body under a name is one version. */
   contracts: {
     name: string

@@ -1,7 +1,10 @@
 import { z } from 'zod'
 import { QueryInt } from './common.js'
 
-/** Lathe's data routes (`/api/v1/datasets`, `/contracts`, `/validation-reports`, `/drift`). */
+/**
+ * Lathe's data routes (`/api/v1/datasets`, `/contracts`, `/validation-reports`, `/drift`,
+ * `/drift-reports`).
+ */
 
 const Name = z
   .string()
@@ -14,6 +17,12 @@ export const DatasetParams = z.object({ name: Name })
 export const DatasetVersionParams = z.object({ name: Name, version: Version })
 export const AliasParams = z.object({ name: Name, alias: z.string().min(1).max(64) })
 export const SetAlias = z.object({ alias: z.string().min(1).max(64), version: Version })
+export const TagParams = z.object({ name: Name, version: Version, key: z.string().min(1).max(250) })
+/** `POST /api/v1/datasets/{name}/versions/{version}/tags`: set (or overwrite) one tag. */
+export const SetTag = z.strictObject({
+  key: z.string().min(1, 'must not be empty').max(250),
+  value: z.string().max(5000),
+})
 
 export const ContractParams = z.object({ name: Name })
 export const ContractVersionParams = z.object({ name: Name, version: Version })
@@ -32,6 +41,12 @@ export const Validate = z.strictObject({
   /** `name` or `name:2`. */
   contract: z.string().min(1).max(300),
   max_examples: z.number().int().min(0).max(100).default(5),
+})
+
+export const DriftReportQuery = z.object({
+  /** Reports with this version as reference or current. */
+  dataset_version_id: z.string().min(1).max(100).optional(),
+  max_results: QueryInt.min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
 })
 
 /** `POST /api/v1/drift`: compare two stored dataset versions column by column. */

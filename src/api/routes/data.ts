@@ -4,6 +4,8 @@ import {
   storedInput,
   type DatasetVersion,
   type DriftReport,
+  type DriftReportSummary,
+  type StoredDriftReport,
   type StoredContract,
   type StoredValidationReport,
   type ValidationReportSummary,
@@ -44,9 +46,22 @@ export function dataRoutes(app: FastifyInstance, { data }: Lathe): void {
     await datasets.deleteAlias(name, alias)
     return {}
   })
+  tagRoutes(app, data)
 
   contractRoutes(app, data)
   reportRoutes(app, data)
+}
+
+function tagRoutes(app: FastifyInstance, { tags }: Lathe['data']): void {
+  const path = '/api/v1/datasets/:name/versions/:version/tags'
+  rpc(app, 'POST', path, C.SetTag, async (body, request) => {
+    const { name, version } = C.DatasetVersionParams.parse(request.params)
+    return { version: versionJson(await tags.set({ name, version }, body.key, body.value)) }
+  })
+  rpc(app, 'DELETE', `${path}/:key`, None, async (_q, request) => {
+    const { name, version, key } = C.TagParams.parse(request.params)
+    return { version: versionJson(await tags.delete({ name, version }, key)) }
+  })
 }
 
 function contractRoutes(app: FastifyInstance, { contracts }: Lathe['data']): void {
@@ -77,8 +92,8 @@ function contractRoutes(app: FastifyInstance, { contracts }: Lathe['data']): voi
   })
 }
 
-/** Validation reports, and drift between stored data. */
-function reportRoutes(app: FastifyInstance, { validation, profiles }: Lathe['data']): void {
+/** Validation reports, and drift reports between stored data. */
+function reportRoutes(app: FastifyInstance, { validation, drift }: Lathe['data']): void {
   rpc(app, 'GET', '/api/v1/validation-reports', C.ReportQuery, async (q) => ({
     reports: (
       await validation.list({
@@ -104,7 +119,7 @@ function reportRoutes(app: FastifyInstance, { validation, profiles }: Lathe['dat
 
   // Stored versions and artifact-store files only: the server never reads a path it is sent.
   rpc(app, 'POST', '/api/v1/drift', C.Drift, async (body) => {
-    const { report } = await profiles.drift(
+    const { report } = await drift.run(
       { ref: body.reference },
       { ref: body.current },
       {
@@ -116,9 +131,19 @@ function reportRoutes(app: FastifyInstance, { validation, profiles }: Lathe['dat
     )
     return { report: driftJson(report) }
   })
+  rpc(app, 'GET', '/api/v1/drift-reports', C.DriftReportQuery, async (q) => ({
+    reports: (
+      await drift.list({ datasetVersionId: q.dataset_version_id, limit: q.max_results })
+    ).map(driftJson),
+  }))
+  rpc(app, 'GET', '/api/v1/drift-reports/:id', None, async (_q, request) => {
+    const { id } = C.ReportParams.parse(request.params)
+    return { report: driftJson(await drift.get(id)) }
+  })
 }
 
-function driftJson(r: DriftReport) {
+/** A stored drift report; a listed one without its columns. */
+function driftJson(r: StoredDriftReport | DriftReportSummary) {
   const side = (s: DriftReport['reference']) => ({
     source: s.source,
     format: s.format,
@@ -127,6 +152,9 @@ function driftJson(r: DriftReport) {
     digest: s.digest ?? null,
   })
   return {
+    id: r.id,
+    created_at: r.createdAtMs,
+    created_by: r.createdBy,
     reference: side(r.reference),
     current: side(r.current),
     dataset: {
@@ -136,23 +164,27 @@ function driftJson(r: DriftReport) {
       drift_share: r.dataset.driftShare,
       is_drifted: r.dataset.isDrifted,
     },
-    columns: r.columns.map((c) => ({
-      name: c.name,
-      kind: c.kind,
-      skipped: c.skipped ?? null,
-      ...(c.result
-        ? {
-            test: c.result.test,
-            statistic: c.result.statistic,
-            p_value: c.result.pValue ?? null,
-            score: c.result.score,
-            threshold: c.result.threshold,
-            is_drifted: c.result.isDrifted,
-            reference_count: c.result.referenceCount,
-            current_count: c.result.currentCount,
-          }
-        : {}),
-    })),
+    ...('columns' in r ? { columns: r.columns.map(columnJson) } : {}),
+  }
+}
+
+function columnJson(c: DriftReport['columns'][number]) {
+  return {
+    name: c.name,
+    kind: c.kind,
+    skipped: c.skipped ?? null,
+    ...(c.result
+      ? {
+          test: c.result.test,
+          statistic: c.result.statistic,
+          p_value: c.result.pValue ?? null,
+          score: c.result.score,
+          threshold: c.result.threshold,
+          is_drifted: c.result.isDrifted,
+          reference_count: c.result.referenceCount,
+          current_count: c.result.currentCount,
+        }
+      : {}),
   }
 }
 
@@ -169,6 +201,7 @@ function versionJson(v: DatasetVersion) {
     schema: v.schema.map((c) => ({ name: c.name, type: c.type, source_type: c.sourceType })),
     profile: v.profile,
     aliases: v.aliases,
+    tags: v.tags,
     created_at: v.createdAtMs,
     created_by: v.createdBy,
   }

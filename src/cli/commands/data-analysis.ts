@@ -9,10 +9,11 @@ import {
   type DataInput,
   type DriftReport,
   type DatasetProfile,
+  type JsonValue,
 } from '../../data/index.js'
 import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
-import { format, printRows } from '../output.js'
+import { format, formatTime, printRows } from '../output.js'
 
 /**
  * A file in the artifact store (`mlflow-artifacts:/…`), a local file (it exists, or looks like a
@@ -70,7 +71,7 @@ export function registerAnalysisCommands(data: Command): void {
     .option('--html <file>', 'also write an HTML report with histogram overlays per column')
     .action(async (reference: string, current: string, options: DriftFlags, command: Command) =>
       withLathe(command, async (lathe) => {
-        const { report, profiles } = await lathe.data.profiles.drift(
+        const { report, profiles } = await lathe.data.drift.run(
           dataArgument(reference),
           dataArgument(current),
           driftOptions(options),
@@ -78,7 +79,100 @@ export function registerAnalysisCommands(data: Command): void {
         if (options.html) await writeFile(options.html, driftHtml(report, profiles))
         if (options.json) return console.log(JSON.stringify(report, null, 2))
         printDrift(report)
+        console.log(`Stored as drift report ${report.id} (lathe data drift-reports)`)
         if (options.html) console.log(`Wrote ${options.html}`)
+      }),
+    )
+  registerDriftReportCommands(data)
+  registerHeadCommand(data)
+}
+
+/** `lathe data head DATA [-n ROWS] [--columns A,B]`: the first rows, read as a stream. */
+function registerHeadCommand(data: Command): void {
+  data
+    .command('head <data>')
+    .description('print the first rows of a file or dataset version, typed as Lathe reads them')
+    .option('-n, --rows <n>', 'how many rows', '10')
+    .option('--columns <names>', 'comma-separated columns (default: all)')
+    .option('--json', 'print the rows as JSON')
+    .action(
+      async (
+        arg: string,
+        options: { rows: string; columns?: string; json?: boolean },
+        command: Command,
+      ) =>
+        withLathe(command, async (lathe) => {
+          const rows = Number(options.rows)
+          if (!Number.isInteger(rows) || rows < 1)
+            throw new InvalidParameterError(
+              `--rows must be a positive integer, got '${options.rows}'`,
+            )
+          const columns = options.columns?.split(',').map((c) => c.trim())
+          const scan = lathe.data.reader.scan(dataArgument(arg), { batchRows: rows, columns })
+          // The first batch is all we print: stopping here ends the scan and removes any copy.
+          const first = await scan.next()
+          await scan.return(undefined)
+          const batch = first.done ? undefined : first.value
+          const names = batch?.columns.map((c) => c.name) ?? []
+          printRows(
+            batch?.rows ?? [],
+            names.map((name) => ({ header: name, value: (r) => cellOf(r[name]) })),
+            { json: options.json, empty: 'No rows.' },
+          )
+        }),
+    )
+}
+
+function cellOf(value: JsonValue | undefined): string | number | undefined {
+  if (value === null) return 'null'
+  return typeof value === 'object' || typeof value === 'boolean' ? JSON.stringify(value) : value
+}
+
+/** `lathe data drift-reports [--dataset REF]` and `lathe data drift-report ID`. */
+function registerDriftReportCommands(data: Command): void {
+  data
+    .command('drift-reports')
+    .description('list stored drift reports, newest first')
+    .option('--dataset <ref>', 'only reports with this version (name:3, name@golden) on a side')
+    .option('-n, --max-results <n>', 'at most this many', '100')
+    .option('--json', 'print JSON')
+    .action(
+      async (options: { dataset?: string; maxResults: string; json?: boolean }, command: Command) =>
+        withLathe(command, async (lathe) => {
+          const limit = Number(options.maxResults)
+          if (!Number.isInteger(limit) || limit < 1)
+            throw new InvalidParameterError(
+              `--max-results must be a positive integer, got '${options.maxResults}'`,
+            )
+          const version = options.dataset ? await lathe.data.datasets.get(options.dataset) : null
+          const reports = await lathe.data.drift.list({ datasetVersionId: version?.id, limit })
+          printRows(
+            reports,
+            [
+              { header: 'id', value: (r) => r.id },
+              { header: 'created', value: (r) => formatTime(r.createdAtMs) },
+              { header: 'reference', value: (r) => r.reference.source },
+              { header: 'current', value: (r) => r.current.source },
+              { header: 'drift', value: (r) => (r.dataset.isDrifted ? 'DRIFT' : 'no') },
+              {
+                header: 'drifted',
+                value: (r) => `${r.dataset.driftedCount}/${r.dataset.columnCount}`,
+              },
+            ],
+            { json: options.json, empty: 'No drift reports yet: lathe data drift REF CUR' },
+          )
+        }),
+    )
+  data
+    .command('drift-report <id>')
+    .description('show a stored drift report')
+    .option('--json', 'print the report as JSON')
+    .action(async (id: string, options: { json?: boolean }, command: Command) =>
+      withLathe(command, async (lathe) => {
+        const report = await lathe.data.drift.get(id)
+        if (options.json) return console.log(JSON.stringify(report, null, 2))
+        printDrift(report)
+        console.log(`Compared ${formatTime(report.createdAtMs)} by ${report.createdBy}`)
       }),
     )
 }

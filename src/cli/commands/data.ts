@@ -12,6 +12,7 @@ import { InvalidParameterError } from '../../shared/errors.js'
 import { withLathe } from '../context.js'
 import { format, formatTime, printPairs, printRows } from '../output.js'
 import { dataArgument, registerAnalysisCommands } from './data-analysis.js'
+import { formatTags, registerTagCommand } from './data-tags.js'
 
 /** A contract file when one exists at `arg`, else a stored contract reference. */
 async function contractArgument(arg: string): Promise<string | Contract> {
@@ -65,6 +66,7 @@ export function registerDataCommands(program: Command): void {
     )
   registerListCommands(data)
   registerAliasAndValidateCommands(data)
+  registerTagCommand(data)
   registerRunInputCommands(data)
   registerAnalysisCommands(data)
 }
@@ -99,6 +101,7 @@ function registerListCommands(data: Command): void {
           [
             { header: 'version', value: (v) => v.version },
             { header: 'aliases', value: (v) => v.aliases.join(', ') },
+            { header: 'tags', value: (v) => formatTags(v.tags) },
             { header: 'rows', value: (v) => v.rowCount },
             { header: 'format', value: (v) => v.format },
             { header: 'digest', value: (v) => v.digest.slice(0, 12) },
@@ -212,6 +215,7 @@ function printVersion(v: DatasetVersion): void {
   printPairs(`${v.name}:${v.version}`, [
     ['id', v.id],
     ['aliases', v.aliases.join(', ')],
+    ['tags', formatTags(v.tags)],
     ['rows', v.rowCount],
     ['format', v.format],
     ['size (bytes)', v.sizeBytes],
