@@ -69,7 +69,15 @@ function alertActuators(pipelines: Pipelines, serving: Serving): AlertActuators 
       await serving.deployments.rollback(name, reason, { automatic: true })
     },
     pin: async (name, version) => {
-      await serving.deployments.update(name, { version })
+      const before = await serving.deployments.get(name)
+      if (before.release?.status === 'progressing')
+        await serving.deployments.rollback(name, `Superseded by a pin to version ${version}`, {
+          automatic: true,
+        })
+      // A safe version is swapped in at once (single), not ramped; the strategy is put back after.
+      await serving.deployments.update(name, { version, strategy: 'single' })
+      if (before.strategy !== 'single')
+        await serving.deployments.update(name, { strategy: before.strategy })
     },
   }
 }

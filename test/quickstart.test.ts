@@ -252,6 +252,34 @@ for (const backend of testBackends) {
       })
     })
 
+    it('switches a deployment to a safe version on an alert, and links the firing to it', async () => {
+      const { lathe } = t
+      const rule = await lathe.monitoring.alerts.createRule({
+        monitorId: result.monitors.operational,
+        metric: 'requests',
+        op: 'above',
+        threshold: -1,
+        actions: [{ kind: 'pin', version: 1 }],
+      })
+      const startMs = Date.now()
+      await lathe.monitoring.monitors.run(result.monitors.operational, {
+        startMs,
+        endMs: startMs + 1000,
+      })
+      await lathe.events.drain()
+      const [action] = await lathe.monitoring.actions!.list(rule.id)
+      expect((await lathe.serving.deployments.get('weather')).version).toBe(1)
+      expect(action).toMatchObject({ kind: 'pin', status: 'succeeded', target: 'weather' })
+      await lathe.lineage.drain()
+      const graph = await lathe.lineage.graph(
+        { kind: 'deployment', id: 'weather' },
+        { direction: 'up', depth: 1 },
+      )
+      expect(graph.edges.map((e) => `${e.from.kind}:${e.from.id} ${e.relation}`)).toContain(
+        `alert:${rule.id}@${action!.firedAtMs} pinned`,
+      )
+    })
+
     it('keeps webhooks to a down or slow endpoint pending for retry, blocking nothing', async () => {
       // The quickstart finished with the alert's webhook pointing at a 503: it is queued, not lost.
       await t.lathe.monitoring.webhooks.deliverDue()
