@@ -29,6 +29,8 @@ export interface Datasets {
   withFile<T>(version: DatasetFile, fn: (path: string) => Promise<T>): Promise<T>
   /** Stored versions with this content sha256. */
   findByDigest(digest: string): Promise<DatasetFile[]>
+  /** The first `limit` rows of the version `ref` names, as plain values. @throws NotFoundError */
+  rows(ref: string, limit: number): Promise<Record<string, unknown>[]>
 }
 
 /** What the serving services need from the outside world. */
@@ -58,5 +60,12 @@ export function dataDatasets(data: Data): Datasets {
     withFile: (version, fn) =>
       datasets.withFile(version as Parameters<typeof datasets.withFile>[0], fn),
     findByDigest: (digest) => datasets.findByDigest(digest),
+    // Read by the data context's streaming reader: any format it reads, one batch in memory.
+    rows: async (ref, limit) => {
+      const scan = data.reader.scan({ ref }, { batchRows: limit })
+      const first = await scan.next()
+      await scan.return(undefined)
+      return first.done ? [] : first.value.rows
+    },
   }
 }

@@ -73,30 +73,3 @@ export function plainValue(value: unknown): unknown {
   if ('toDouble' in value && typeof value.toDouble === 'function') return value.toDouble() as number
   return String(value)
 }
-
-/**
- * Reads the first `limit` rows of a file as records.
- * @throws InvalidParameterError when DuckDB cannot read it
- */
-export async function readRecords(
-  path: string,
-  format: TableFormat,
-  limit: number,
-): Promise<Record<string, unknown>[]> {
-  const duck = await openDuck('256MB')
-  try {
-    const reader = await duck.connection.runAndReadAll(
-      `SELECT * FROM ${readFunction(path, format)} LIMIT ${limit}`,
-    )
-    return reader
-      .getRowObjects()
-      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainValue(v)])))
-  } catch (err) {
-    throw new InvalidParameterError(
-      `Cannot read '${path}' as ${format}: ${(err as Error).message}`,
-      { cause: err },
-    )
-  } finally {
-    await duck.close()
-  }
-}

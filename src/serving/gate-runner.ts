@@ -1,14 +1,12 @@
 import { InvalidParameterError, InvalidStateError } from '../shared/errors.js'
 import type { ServingDeps } from './deps.js'
 import type { DeploymentConfig, DeploymentTarget, GateResult } from './deployment.js'
-import { formatOfFile, readRecords, type TableFormat } from './duck-files.js'
 import type { LoadedModel } from './loaded-model.js'
 import type { ModelCache } from './model-cache.js'
 import { recordsTable, type RawTable } from './raw-table.js'
 import { runPreReleaseGates } from './release-gates.js'
 
 const GOLDEN_ROWS = 10_000
-const FORMATS: readonly string[] = ['csv', 'parquet', 'jsonl']
 
 /** Resolves deployment targets to versions and runs the pre-release gates on a version. */
 export class GateRunner {
@@ -53,13 +51,6 @@ export class GateRunner {
     if (!datasets) {
       throw new InvalidStateError('A golden set needs the data context, which this process lacks')
     }
-    const version = await datasets.get(ref)
-    const records = await datasets.withFile(version, (path) => {
-      const format = FORMATS.includes(version.format)
-        ? (version.format as TableFormat)
-        : formatOfFile(path)
-      return readRecords(path, format, GOLDEN_ROWS)
-    })
-    return recordsTable(records, `golden set ${ref}`)
+    return recordsTable(await datasets.rows(ref, GOLDEN_ROWS), `golden set ${ref}`)
   }
 }
