@@ -11,6 +11,7 @@ import { FEATURES, readWeather, shuffleLabels, splitPeriods, writeCsv } from './
 import type { Period } from './quickstart-data.js'
 import { replayPeriod, type Replay } from './quickstart-replay.js'
 import { watchCanary, type CanaryOutcome } from './quickstart-canary.js'
+import { fmt, halve, waitForRun } from './quickstart-helpers.js'
 
 /** Where the quickstart's pipeline definitions and contract live. */
 export const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url))
@@ -300,24 +301,4 @@ export async function runQuickstart(
     championAfter: after.version,
     stages,
   }
-}
-
-function halve(period: Period): Period[] {
-  const mid = Math.ceil(period.rows.length / 2)
-  return [
-    { ...period, description: `${period.description} H1`, rows: period.rows.slice(0, mid) },
-    { ...period, description: `${period.description} H2`, rows: period.rows.slice(mid) },
-  ]
-}
-
-async function waitForRun(lathe: Lathe, runId: string) {
-  for (;;) {
-    const detail = await lathe.pipelines.status(runId)
-    if (!['queued', 'running'].includes(detail.status)) return detail
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
-function fmt(value: number | undefined): string {
-  return value === undefined ? '–' : value.toFixed(3)
 }
