@@ -8,12 +8,10 @@ export {
   type ServingReader,
   type ReferenceProfiles,
   type PostJson,
-  type SourceRunOf,
 } from './deps.js'
 export { monitoringLineageRules } from './monitoring-lineage-rules.js'
-export type { AlertAction, AlertActuators, ActionParam } from './alert-action.js'
-export { alertId } from './alert-action.js'
-export { MONITOR_ACTOR, type TakenAction } from './alert-action-runner.js'
+export type { AlertAction, AlertActuators } from './alert-action.js'
+export type { TakenAction } from './alert-action-runner.js'
 export type * from './monitor.js'
 export { MONITOR_KINDS } from './monitor.js'
 export type { CreateMonitor, ResultQuery } from './monitor-service.js'

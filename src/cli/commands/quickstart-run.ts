@@ -14,7 +14,7 @@ import { watchCanary, type CanaryOutcome } from './quickstart-canary.js'
 import { fmt, halve, waitForRun } from './quickstart-helpers.js'
 
 /** Where the quickstart's pipeline definitions and contract live. */
-export const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url))
+const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/quickstart/', import.meta.url))
 
 /** How to run the quickstart. */
 export interface QuickstartOptions {
