@@ -10,6 +10,11 @@ export interface RuntimeGauges {
     version: number
     agreedRows: number
     comparedRows: number
+    /** Class outputs: share of rows in agreement; null for value outputs. */
+    agreement: number | null
+    /** Value outputs: mean and largest absolute difference; null for class outputs. */
+    meanAbsDifference: number | null
+    maxAbsDifference: number | null
     errors: number
     timeouts: number
     dropped: number
@@ -134,14 +139,27 @@ function renderShadows(text: PromText, shadows: RuntimeGauges['shadows']): void 
     deployment: s.deployment,
     version: s.version,
   })
+  // Agreement is a class comparison; value outputs are summarised by their differences instead.
+  const classes = shadows.filter((s) => s.meanAbsDifference === null)
+  const values = shadows.filter((s) => s.meanAbsDifference !== null)
   emit(
     text,
     'shadow_rows_total',
     'counter',
-    'Rows a shadow version scored beside the primary, by agreement.',
-    shadows.flatMap((s): Sample[] => [
+    'Rows a shadow version scored beside the primary, by agreement (class outputs).',
+    classes.flatMap((s): Sample[] => [
       [{ ...shadow(s), result: 'agree' }, s.agreedRows],
       [{ ...shadow(s), result: 'differ' }, s.comparedRows - s.agreedRows],
+    ]),
+  )
+  emit(
+    text,
+    'shadow_abs_difference',
+    'gauge',
+    "Mean and largest absolute difference of a shadow's values from the primary's.",
+    values.flatMap((s): Sample[] => [
+      [{ ...shadow(s), stat: 'mean' }, s.meanAbsDifference!],
+      [{ ...shadow(s), stat: 'max' }, s.maxAbsDifference!],
     ]),
   )
   emit(
