@@ -1,12 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { ErrorState, Loading } from '../components/states'
 import { formatNumber } from '../lib/format'
-import {
-  bucketQuantileMs,
-  parseServingMetrics,
-  servingMetricsText,
-  type VersionCounters,
-} from '../serving-api'
+import { bucketQuantileMs, parseServingMetrics, type VersionCounters } from '../lib/prometheus'
+import { servingMetricsText } from '../serving-api'
 
 const POLL_MS = 2000
 
