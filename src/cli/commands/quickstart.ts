@@ -72,10 +72,13 @@ function printSummary(result: QuickstartResult, config: Config): void {
   console.log(`
 Where to look:
   serving model lineage   npx lathe ${home} lineage model_version ${result.model}/${result.championAfter}
-  the alert's actions     npx lathe ${home} lineage deployment ${result.deployment}
+  which approvals         npx lathe ${home} models approvals --name ${result.model}
+  drift → retraining      npx lathe ${home} lineage deployment ${result.deployment}
   monitor series          npx lathe ${home} monitor status ${result.deployment}
-  audit trail             npx lathe ${home} audit log
-  HTTP                    /api/v1/monitors/${result.monitors.drift}/results?metric=drift.share`)
+  audit trail             npx lathe ${home} audit log --model ${result.model}
+  alert actions           npx lathe ${home} audit log --type alert.fired alert.action_taken
+  HTTP                    /api/v1/monitors/${result.monitors.drift}/results?metric=drift.share
+                          /api/v1/alerts/actions`)
 }
 
 export function registerQuickstartCommand(program: Command): void {
