@@ -121,6 +121,13 @@ for (const backend of testBackends) {
       expect(actions.map((a) => [a.kind, a.status, a.target])).toEqual([
         ['retrain', 'succeeded', result.retrainRunId],
       ])
+      const listed = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/alerts/actions?rule_id=${result.driftRuleId}`,
+      })
+      expect(listed.json()).toMatchObject({
+        actions: [{ kind: 'retrain', status: 'succeeded', target: result.retrainRunId }],
+      })
       const runs = await t.lathe.pipelines.runs({ pipeline: 'weather-retrain' })
       expect(runs.map((r) => r.runId).sort()).toEqual(
         [result.retrainRunId, sabotaged.retrainRunId].sort(),
