@@ -71,12 +71,31 @@ describe('dashboard: data', () => {
     await d.watched.screenshot('data-profile')
 
     await page.getByRole('tab', { name: 'Drift' }).click()
+    await page.getByText('v2 has not been compared yet').waitFor()
+    await page.getByRole('button', { name: 'Compare' }).click()
+    await page.waitForURL(/drift=/)
     const ageDrift = page.getByRole('region', { name: 'Drift of age' })
-    await ageDrift.getByRole('img', { name: 'Histogram of age: v1 and v2' }).waitFor()
+    const overlay = 'Histogram of age: customers:1 and customers:2'
+    await ageDrift.getByRole('img', { name: overlay }).waitFor()
     expect(await ageDrift.locator('h3 .badge').textContent()).toBe('drifted')
     await page.getByRole('region', { name: 'Drift of plan' }).getByText('drifted').waitFor()
-    await page.getByText(/columns drifted \(v1 → v2\)/).waitFor()
+    await page.getByText(/columns drifted \(customers:1 → customers:2\)/).waitFor()
     await d.watched.screenshot('data-drift')
+  })
+
+  it('keeps every comparison as a drift report', async () => {
+    const { page } = d
+    await d.server.lathe.data.drift.run({ ref: 'customers:1' }, { ref: 'customers:2' })
+    await page.goto(`${d.server.url}/data?tab=drift`)
+    const reports = page.getByRole('table', { name: 'Drift reports' })
+    const row = reports.getByRole('row', { name: /customers:1 customers:2/ }).first()
+    expect(await row.locator('.badge').textContent()).toBe('drifted')
+    await row.getByRole('link').click()
+    await page.waitForURL(/\/data\/drift\//)
+    await page
+      .getByRole('region', { name: 'Drift of age' })
+      .getByRole('img', { name: 'Histogram of age: customers:1 and customers:2' })
+      .waitFor()
   })
 
   it('shows a failed validation report with its failing examples', async () => {

@@ -7,6 +7,7 @@ import { ComparePage } from './pages/compare-page'
 import { ContractPage } from './pages/contract-page'
 import { DataPage } from './pages/data-page'
 import { DatasetPage } from './pages/dataset-page'
+import { DriftReportPage } from './pages/drift-report-page'
 import { DeploymentPage } from './pages/deployment-page'
 import { DeploymentsPage } from './pages/deployments-page'
 import { ExperimentsPage } from './pages/experiments-page'
@@ -89,6 +90,11 @@ const ROUTES: readonly Route[] = [
     pattern: '/data/contracts/:name',
     section: 'data',
     render: (p) => <ContractPage name={p.name!} />,
+  },
+  {
+    pattern: '/data/drift/:id',
+    section: 'data',
+    render: (p) => <DriftReportPage id={p.id!} />,
   },
   {
     pattern: '/data/reports/:id',

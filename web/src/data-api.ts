@@ -171,24 +171,44 @@ export interface ColumnDrift {
   readonly is_drifted?: boolean
 }
 
+/** One side of a comparison: `customers:2` for a stored version. */
+export interface DriftSide {
+  readonly source: string
+  readonly row_count: number
+  readonly version_id: string | null
+}
+
+/** A stored drift report; a listed one comes without its columns. */
 export interface DriftReport {
-  readonly reference: { readonly source: string; readonly row_count: number }
-  readonly current: { readonly source: string; readonly row_count: number }
+  readonly id: string
+  readonly created_at: number
+  readonly created_by: string
+  readonly reference: DriftSide
+  readonly current: DriftSide
   readonly dataset: {
     readonly column_count: number
     readonly drifted_count: number
     readonly drifted_share: number
     readonly is_drifted: boolean
   }
-  readonly columns: readonly ColumnDrift[]
+  readonly columns?: readonly ColumnDrift[]
 }
 
-/** Compares two stored versions (`name:3`) column by column. */
-export async function drift(
-  reference: string,
-  current: string,
-  signal?: AbortSignal,
-): Promise<DriftReport> {
+/** Compares two stored versions (`name:3`) column by column; the report is stored. */
+export async function compareVersions(reference: string, current: string): Promise<DriftReport> {
   const body = { reference, current }
-  return (await v1<{ report: DriftReport }>('drift', { body, signal })).report
+  return (await v1<{ report: DriftReport }>('drift', { body })).report
+}
+
+/** Stored drift reports, newest first, optionally those with this version on either side. */
+export async function driftReports(
+  filter: { dataset_version_id?: string },
+  signal?: AbortSignal,
+): Promise<DriftReport[]> {
+  const query = { ...filter, max_results: 1000 }
+  return (await v1<{ reports: DriftReport[] }>('drift-reports', { query, signal })).reports
+}
+
+export async function driftReport(id: string, signal?: AbortSignal): Promise<DriftReport> {
+  return (await v1<{ report: DriftReport }>(`drift-reports/${seg(id)}`, { signal })).report
 }

@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks'
 import {
   contracts,
   datasets,
+  driftReports,
   validationReports,
   type ContractSummary,
   type DatasetSummary,
@@ -12,12 +13,14 @@ import { EmptyState, ErrorState, Loading } from '../components/states'
 import { Tabs } from '../components/tabs'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
+import { DriftReportTable } from './drift-panel'
 import { ReportTable } from './validation-report-page'
 
 const TABS = [
   { id: 'datasets', label: 'Datasets' },
   { id: 'contracts', label: 'Contracts' },
   { id: 'reports', label: 'Validation reports' },
+  { id: 'drift', label: 'Drift reports' },
 ] as const
 
 /** Datasets, contracts and validation reports, one tab each. */
@@ -38,6 +41,7 @@ export function DataPage({ query }: { query: URLSearchParams }) {
         {tab === 'datasets' && <DatasetList />}
         {tab === 'contracts' && <ContractList />}
         {tab === 'reports' && <Reports />}
+        {tab === 'drift' && <DriftReports />}
       </div>
     </>
   )
@@ -154,4 +158,25 @@ function Reports() {
     )
   }
   return <ReportTable reports={list.value} />
+}
+
+function DriftReports() {
+  const list = useAsync((signal) => driftReports({}, signal), [])
+  if (list.status === 'loading') return <Loading label="Loading drift reports…" />
+  if (list.status === 'error') {
+    return (
+      <ErrorState error={list.error} title="Could not load drift reports" retry={list.reload} />
+    )
+  }
+  if (list.value.length === 0) {
+    return (
+      <EmptyState title="No drift reports yet">
+        <p>
+          Compare two versions on a dataset’s <em>Drift</em> tab, or with{' '}
+          <code>lathe data drift NAME:1 NAME:2</code>; every comparison is kept here.
+        </p>
+      </EmptyState>
+    )
+  }
+  return <DriftReportTable reports={list.value} />
 }

@@ -1,15 +1,21 @@
-import { useEffect } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { ApiError } from '../api'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
 import { ErrorState, Loading } from '../components/states'
 import { Tabs } from '../components/tabs'
-import { datasetVersion, datasetVersions, type DatasetVersion } from '../data-api'
+import {
+  compareVersions,
+  datasetVersion,
+  datasetVersions,
+  driftReports,
+  type DatasetVersion,
+} from '../data-api'
 import { formatAge, formatBytes, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { setQuery } from '../router'
 import { DatasetProfile } from './dataset-profile'
-import { DriftPanel } from './drift-panel'
+import { DriftPanel, DriftReportTable } from './drift-panel'
 
 const TABS = [
   { id: 'profile', label: 'Profile' },
@@ -56,7 +62,13 @@ export function DatasetPage({ name, query }: { name: string; query: URLSearchPar
           <div role="tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === 'profile' && <ProfileOf name={name} version={selected} />}
             {tab === 'drift' && (
-              <DriftChoice name={name} versions={all} reference={reference} current={selected} />
+              <DriftChoice
+                name={name}
+                versions={all}
+                reference={reference}
+                current={selected}
+                reportId={query.get('drift') ?? undefined}
+              />
             )}
           </div>
         </>
@@ -137,11 +149,13 @@ function DriftChoice({
   versions,
   reference,
   current,
+  reportId,
 }: {
   name: string
   versions: readonly DatasetVersion[]
   reference: number | undefined
   current: number
+  reportId: string | undefined
 }) {
   if (versions.length < 2) {
     return (
@@ -157,7 +171,7 @@ function DriftChoice({
       <select
         class="input"
         value={value ?? ''}
-        onChange={(e) => setQuery({ [key]: e.currentTarget.value }, { replace: false })}
+        onChange={(e) => setQuery({ [key]: e.currentTarget.value, drift: undefined })}
       >
         {value === undefined && <option value="">choose</option>}
         {versions.map((v) => (
@@ -168,17 +182,89 @@ function DriftChoice({
       </select>
     </label>
   )
+  const currentId = versions.find((v) => v.version === current)?.id
   return (
     <>
       <div class="toolbar">
         {picker('Reference', 'reference', reference)}
         {picker('Current', 'version', current)}
+        <CompareButton
+          name={name}
+          reference={reference}
+          current={current}
+          onDone={(id) => setQuery({ drift: id }, { replace: false })}
+        />
       </div>
-      {reference !== undefined && reference !== current ? (
-        <DriftPanel name={name} reference={reference} current={current} />
+      {reportId ? (
+        <DriftPanel id={reportId} />
       ) : (
-        <p class="muted">Choose two different versions to compare.</p>
+        currentId && <ReportsOf versionId={currentId} version={current} />
       )}
     </>
   )
+}
+
+/** Runs a comparison (stored as a report), then shows it. */
+function CompareButton({
+  name,
+  reference,
+  current,
+  onDone,
+}: {
+  name: string
+  reference: number | undefined
+  current: number
+  onDone: (reportId: string) => void
+}) {
+  const [error, setError] = useState<string | undefined>()
+  const [isBusy, setBusy] = useState(false)
+  const isSame = reference === undefined || reference === current
+  const compare = async () => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      onDone((await compareVersions(`${name}:${reference}`, `${name}:${current}`)).id)
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <button type="button" class="button primary" disabled={isSame || isBusy} onClick={compare}>
+        {isBusy ? 'Comparing…' : 'Compare'}
+      </button>
+      {isSame && <span class="muted">Choose two different versions.</span>}
+      {error && (
+        <span class="danger" role="alert">
+          {error}
+        </span>
+      )}
+    </>
+  )
+}
+
+/** The stored drift reports with this version on either side. */
+function ReportsOf({ versionId, version }: { versionId: string; version: number }) {
+  const reports = useAsync(
+    (signal) => driftReports({ dataset_version_id: versionId }, signal),
+    [versionId],
+  )
+  if (reports.status === 'loading') return <Loading label="Loading drift reports…" />
+  if (reports.status === 'error') {
+    return (
+      <ErrorState
+        error={reports.error}
+        title="Could not load drift reports"
+        retry={reports.reload}
+      />
+    )
+  }
+  if (reports.value.length === 0) {
+    return (
+      <p class="muted">v{version} has not been compared yet: choose a reference and compare.</p>
+    )
+  }
+  return <DriftReportTable reports={reports.value} />
 }

@@ -1,56 +1,110 @@
 import { CategoryBars, HistogramChart } from '../components/histogram-chart'
+import { Link } from '../components/link'
 import { ErrorState, Loading } from '../components/states'
-import { datasetVersion, drift, type ColumnDrift, type DatasetVersion } from '../data-api'
-import { formatNumber } from '../lib/format'
+import {
+  datasetVersion,
+  driftReport,
+  type ColumnDrift,
+  type DatasetVersion,
+  type DriftReport,
+  type DriftSide,
+} from '../data-api'
+import { formatAge, formatNumber, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { runColor } from '../lib/theme'
 
-async function load(name: string, reference: number, current: number, signal: AbortSignal) {
-  const [report, before, after] = await Promise.all([
-    drift(`${name}:${reference}`, `${name}:${current}`, signal),
-    datasetVersion(name, reference, signal),
-    datasetVersion(name, current, signal),
+/** The stored version a side names (`customers:2`), for its profile; undefined for a file. */
+function versionOf(side: DriftSide, signal: AbortSignal): Promise<DatasetVersion | undefined> {
+  const match = /^(.+):(\d+)$/.exec(side.source)
+  if (!side.version_id || !match) return Promise.resolve(undefined)
+  return datasetVersion(match[1]!, Number(match[2]), signal).catch(() => undefined)
+}
+
+async function load(id: string, signal: AbortSignal) {
+  const report = await driftReport(id, signal)
+  const [before, after] = await Promise.all([
+    versionOf(report.reference, signal),
+    versionOf(report.current, signal),
   ])
   return { report, before, after }
 }
 
 /**
- * Drift of one version against another, column by column: the statistic and verdict, and the two
+ * One stored drift report, column by column: the statistic and verdict, and the two
  * distributions overlaid (the stored profiles' histograms or category shares).
  */
-export function DriftPanel({
-  name,
-  reference,
-  current,
-}: {
-  name: string
-  reference: number
-  current: number
-}) {
-  const state = useAsync(
-    (signal) => load(name, reference, current, signal),
-    [name, reference, current],
-  )
-  if (state.status === 'loading') return <Loading label="Comparing versions…" />
+export function DriftPanel({ id }: { id: string }) {
+  const state = useAsync((signal) => load(id, signal), [id])
+  if (state.status === 'loading') return <Loading label="Loading the drift report…" />
   if (state.status === 'error') {
-    return <ErrorState error={state.error} title="Could not compare" retry={state.reload} />
+    return (
+      <ErrorState
+        error={state.error}
+        title="Could not load the drift report"
+        retry={state.reload}
+      />
+    )
   }
   const { report, before, after } = state.value
   return (
     <>
       <p>
-        <span class={`badge ${report.dataset.is_drifted ? 'fail' : 'pass'}`}>
-          {report.dataset.is_drifted ? 'drifted' : 'no drift'}
-        </span>{' '}
-        {report.dataset.drifted_count} of {report.dataset.column_count} columns drifted (v
-        {reference} → v{current})
+        <DriftVerdict report={report} /> {report.dataset.drifted_count} of{' '}
+        {report.dataset.column_count} columns drifted ({report.reference.source} →{' '}
+        {report.current.source}) <span class="muted">· {formatTime(report.created_at)}</span>
       </p>
       <div class="profile-grid">
-        {report.columns.map((c) => (
-          <DriftColumn key={c.name} column={c} before={before} after={after} />
+        {(report.columns ?? []).map((c) => (
+          <DriftColumn key={c.name} column={c} before={before} after={after} report={report} />
         ))}
       </div>
     </>
+  )
+}
+
+function DriftVerdict({ report }: { report: DriftReport }) {
+  return (
+    <span class={`badge ${report.dataset.is_drifted ? 'fail' : 'pass'}`}>
+      {report.dataset.is_drifted ? 'drifted' : 'no drift'}
+    </span>
+  )
+}
+
+/** Stored reports as a table, each opening its page. */
+export function DriftReportTable({ reports }: { reports: readonly DriftReport[] }) {
+  return (
+    <div class="table-scroll card">
+      <table class="table" aria-label="Drift reports">
+        <thead>
+          <tr>
+            <th scope="col">Report</th>
+            <th scope="col">Verdict</th>
+            <th scope="col">Reference</th>
+            <th scope="col">Current</th>
+            <th scope="col">Drifted columns</th>
+            <th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {reports.map((r) => (
+            <tr key={r.id}>
+              <td class="mono">
+                <Link href={`/data/drift/${encodeURIComponent(r.id)}`}>{r.id.slice(0, 12)}</Link>
+              </td>
+              <td>
+                <DriftVerdict report={r} />
+              </td>
+              <td class="wrap">{r.reference.source}</td>
+              <td class="wrap">{r.current.source}</td>
+              <td>
+                {r.dataset.drifted_count} of {r.dataset.column_count}
+              </td>
+              <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   )
 }
 
@@ -67,14 +121,16 @@ function DriftColumn({
   column: c,
   before,
   after,
+  report,
 }: {
   column: ColumnDrift
-  before: DatasetVersion
-  after: DatasetVersion
+  before: DatasetVersion | undefined
+  after: DatasetVersion | undefined
+  report: DriftReport
 }) {
-  const ref = before.profile?.columns.find((p) => p.name === c.name)
-  const cur = after.profile?.columns.find((p) => p.name === c.name)
-  const labels = [`v${before.version}`, `v${after.version}`]
+  const ref = before?.profile?.columns.find((p) => p.name === c.name)
+  const cur = after?.profile?.columns.find((p) => p.name === c.name)
+  const labels = [report.reference.source, report.current.source]
   return (
     <section class="card" aria-label={`Drift of ${c.name}`}>
       <h3>
