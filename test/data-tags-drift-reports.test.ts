@@ -116,6 +116,16 @@ for (const backend of testBackends) {
       expect(listed.reports[0].dataset).toEqual(report.dataset)
       const other = (await get('/api/v1/drift-reports?dataset_version_id=none')).json()
       expect(other.reports).toEqual([])
+      // Both versions lead to the report in the lineage graph.
+      await t.lathe.lineage.drain()
+      const v1 = await t.lathe.data.datasets.get('sales:1')
+      const graph = await t.lathe.lineage.upstream({ kind: 'drift_report', id: report.id })
+      expect(
+        graph.edges
+          .filter((e) => e.relation === 'compared_in')
+          .map((e) => e.from.id)
+          .sort(),
+      ).toEqual([v1.id, v2.id].sort())
       const events = await readEvents(t.lathe.store.db(), {
         afterId: 0,
         limit: 10,

@@ -10,8 +10,9 @@ function text(value: unknown): string | undefined {
  * `dataset:NAME@DIGEST` node that tracking's rules make when a run logs it as an input (the data
  * context logs versions by name and content digest), so "which data trained this run" reaches the
  * stored version. A validation report is where a dataset version was `validated_in` against a
- * contract version. Shapes: src/data/dataset-service.ts, contract-service.ts,
- * validation-service.ts.
+ * contract version. A drift report is where a stored reference and current version were
+ * `compared_in`. Shapes: src/data/dataset-service.ts, contract-service.ts,
+ * validation-service.ts, drift-report-service.ts.
  */
 export const dataLineageRules: Readonly<Record<string, LineageRule>> = {
   'dataset.version_created': (event) => {
@@ -56,5 +57,20 @@ export const dataLineageRules: Readonly<Record<string, LineageRule>> = {
       edges.push({ from: { kind: 'contract_version', id }, relation: 'checked_in', to: report })
     }
     return { nodes: [{ ...report, attributes: { success } }], edges }
+  },
+  'drift.completed': (event) => {
+    const report = subjectRef(event)
+    const { isDrifted, driftedShare, referenceVersionId, currentVersionId } = event.payload
+    const compared = [text(referenceVersionId), text(currentVersionId)].filter(
+      (id): id is string => id !== undefined,
+    )
+    return {
+      nodes: [{ ...report, attributes: { is_drifted: isDrifted, drifted_share: driftedShare } }],
+      edges: [...new Set(compared)].map((id) => ({
+        from: { kind: 'dataset_version', id },
+        relation: 'compared_in',
+        to: report,
+      })),
+    }
   },
 }
