@@ -51,13 +51,29 @@ function firingOf(event: StoredEvent): Firing | undefined {
  * (rule, firing, action) is claimed by inserting its row first, so a redelivered event or a second
  * process never retrains twice for one firing; the outcome is an `alert.action_taken` event, which
  * the audit log records with the alert that caused it.
+ *
+ * Only a process that serves (`lathe server`, the quickstart) takes actions: a short-lived
+ * command that happens to drain the outbox (`lathe audit log`) must not start a retraining run
+ * and exit. Until {@link start}, a firing is left in the outbox for such a process.
  */
 export class AlertActionRunner {
+  #isActive = false
+
   constructor(
     private readonly deps: MonitoringDeps,
     private readonly actuators: AlertActuators,
   ) {
-    deps.events.subscribe(SUBSCRIBER, (event) => this.#onFired(event), { types: ['alert.fired'] })
+    // From the start, so a firing before this process first read the outbox is not skipped;
+    // only firings still current are acted on (see #onFired).
+    deps.events.subscribe(SUBSCRIBER, (event) => this.#onFired(event), {
+      types: ['alert.fired'],
+      fromStart: true,
+    })
+  }
+
+  /** Takes actions from now on in this process. */
+  start(): void {
+    this.#isActive = true
   }
 
   get #db(): Kysely<MonitoringTables> {
@@ -90,11 +106,24 @@ export class AlertActionRunner {
       .where('id', '=', firing.ruleId)
       .executeTakeFirst()
     const actions = rule ? (JSON.parse(rule.actions) as AlertAction[]) : []
+    if (actions.length === 0 || !(await this.#isCurrent(firing))) return
+    // Throwing keeps the subscriber's position before the event, so it is delivered again.
+    if (!this.#isActive) throw new Error('alert actions are taken by a serving Lathe process')
     for (const [index, action] of actions.entries()) {
       if (await this.#claim(firing, index, action)) {
         await runAs(MONITOR_ACTOR, () => this.#take(firing, index, action))
       }
     }
+  }
+
+  /** Whether the rule is still firing from this firing: an old or resolved one needs nothing. */
+  async #isCurrent(firing: Firing): Promise<boolean> {
+    const state = await this.#db
+      .selectFrom('alerts')
+      .select(['state', 'fired_at'])
+      .where('rule_id', '=', firing.ruleId)
+      .executeTakeFirst()
+    return state?.state === 'firing' && Number(state.fired_at) === firing.firedAtMs
   }
 
   async #claim(firing: Firing, index: number, action: AlertAction): Promise<boolean> {

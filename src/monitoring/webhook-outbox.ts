@@ -90,7 +90,11 @@ export class WebhookOutbox {
     return this.deps.store.db<MonitoringTables>()
   }
 
-  /** Sends every due delivery (up to `limit`), concurrently; returns how many succeeded. */
+  /**
+   * Sends every due delivery (up to `limit`): endpoints concurrently, each endpoint's deliveries
+   * one after the other in the order they were queued (a receiver sees fired before resolved).
+   * Returns how many succeeded.
+   */
   async deliverDue(limit = 100): Promise<number> {
     const now = this.deps.clock.nowMs()
     const due = await this.#db
@@ -101,8 +105,20 @@ export class WebhookOutbox {
       .orderBy('id')
       .limit(limit)
       .execute()
-    const sent = await Promise.all(due.map((row) => this.#attempt(row, now)))
-    return sent.filter(Boolean).length
+    const byUrl = new Map<string, Row[]>()
+    for (const row of due) {
+      const rows = byUrl.get(row.url)
+      if (rows) rows.push(row)
+      else byUrl.set(row.url, [row])
+    }
+    const sent = await Promise.all(
+      [...byUrl.values()].map(async (rows) => {
+        let ok = 0
+        for (const row of rows) if (await this.#attempt(row, now)) ok++
+        return ok
+      }),
+    )
+    return sent.reduce((a, b) => a + b, 0)
   }
 
   /** Deliveries, newest first. */

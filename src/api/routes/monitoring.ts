@@ -92,7 +92,11 @@ export function monitoringRoutes(app: FastifyInstance, lathe: Lathe): void {
   const { monitors, feedback, alerts } = lathe.monitoring
   const base = '/api/v1/monitors'
   // Windows close on their own in a running server; tests drive `scheduler.tick()` instead.
-  app.addHook('onReady', async () => lathe.monitoring.scheduler.start(30_000))
+  app.addHook('onReady', async () => {
+    lathe.monitoring.scheduler.start(30_000)
+    // A serving process takes alert actions; short-lived commands leave them to it.
+    lathe.monitoring.actions?.start()
+  })
   app.addHook('onClose', async () => lathe.monitoring.scheduler.stop())
   alertRoutes(app, lathe)
   route(
