@@ -226,7 +226,7 @@ for (const backend of testBackends) {
     // Two SQLite connections in one process block each other synchronously (better-sqlite3),
     // so only PostgreSQL can show two appenders racing inside one test process.
     it.skipIf(backend.name === 'sqlite')(
-      'keeps one chain when two processes record the same events at once',
+      'keeps one chain when two processes record the same events at once (PostgreSQL only: SQLite has one writer at a time)',
       async () => {
         const { config, cleanup } = await backend.fresh()
         const { openLathe } = await import('../src/main.js')

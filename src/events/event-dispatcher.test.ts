@@ -67,7 +67,7 @@ for (const backend of testBackends) {
     })
 
     it.skipIf(backend.name !== 'postgres')(
-      'delivers an event whose transaction commits late',
+      'delivers an event whose transaction commits late (PostgreSQL only: SQLite ids commit in order)',
       async () => {
         const { store, clock, delivered, dispatcher } = await setup()
         let release!: () => void
