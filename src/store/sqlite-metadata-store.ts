@@ -26,21 +26,18 @@ const STATEMENT_CACHE_SIZE = 500
 
 /**
  * Kysely prepares every query afresh; preparing costs as much as running for the big inserts of
- * a metric batch. Statements are kept by their SQL text (least recently used dropped first) and
- * a statement still being iterated is never handed out twice.
+ * a metric batch. Statements are kept by their SQL text (the oldest prepared dropped first when
+ * the cache is full) and a statement still being iterated is never handed out twice.
  */
 export function withStatementCache(database: Database.Database): SqliteDatabase {
   const cache = new Map<string, Database.Statement>()
   return {
     close: () => database.close(),
     prepare(sql: string): SqliteStatement {
-      let statement = cache.get(sql)
-      if (statement && !statement.busy) {
-        cache.delete(sql)
-      } else {
-        statement = database.prepare(sql)
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
-      }
+      const cached = cache.get(sql)
+      if (cached && !cached.busy) return cached
+      const statement = database.prepare(sql)
+      if (!cached && cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!)
       cache.set(sql, statement)
       return statement
     },
