@@ -153,6 +153,51 @@ for (const backend of testBackends) {
       ])
     })
 
+    it('pages an order on a metric through the runs lacking it (and NaN), nulls last', async () => {
+      const paged = (orderBy: string, filter: string, maxResults: number) =>
+        client.all((pageToken) =>
+          client.searchRuns({
+            experimentIds: [experimentId],
+            filter,
+            orderBy: [orderBy],
+            maxResults,
+            pageToken,
+          }),
+        )
+      const cases: [string, string, number, string[][]][] = [
+        ['metrics.acc DESC', '', 1, [['r1'], ['r2'], ['r3'], ['r4']]],
+        ['metrics.acc DESC', '', 3, [['r1', 'r2', 'r3'], ['r4']]],
+        [
+          'metrics.acc ASC',
+          '',
+          2,
+          [
+            ['r3', 'r2'],
+            ['r1', 'r4'],
+          ],
+        ],
+        // r3's loss is NaN: it sorts with the runs that have none, newest first.
+        [
+          'metrics.loss ASC',
+          '',
+          2,
+          [
+            ['r1', 'r2'],
+            ['r4', 'r3'],
+          ],
+        ],
+        ['metrics.loss DESC', "params.model != 'linear'", 1, [['r1'], ['r4'], ['r3']]],
+        ['tags.team DESC', "params.model = 'gbdt'", 5, [['r3', 'r1']]],
+      ]
+      for (const [orderBy, filter, size, expected] of cases) {
+        const pages = await paged(orderBy, filter, size)
+        expect(
+          pages.map((p) => p.map((r) => r.info.run_name)),
+          `${orderBy} by ${size}`,
+        ).toEqual(expected)
+      }
+    })
+
     it('honours run_view_type and restores a deleted run into the active view', async () => {
       expect(await names('', { runViewType: 'DELETED_ONLY' })).toEqual(['r5'])
       expect(await names('', { runViewType: 'ALL' })).toEqual(['r5', 'r4', 'r3', 'r2', 'r1'])
