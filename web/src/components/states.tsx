@@ -63,3 +63,34 @@ export function EmptyState({ title, children }: { title: string; children?: Comp
     </div>
   )
 }
+
+/**
+ * The error of a page about one object: a 404 says there is no such object (no retry; the
+ * children offer a way back), any other failure is shown with a retry.
+ */
+export function LoadError({
+  error,
+  missing,
+  failed = 'Could not load it',
+  retry,
+  children,
+}: {
+  error: Error
+  /** The title when the object does not exist. */
+  missing: string
+  /** The title of any other failure. */
+  failed?: string
+  retry: () => void
+  children?: ComponentChildren
+}) {
+  const isMissing = error instanceof ApiError && error.status === 404
+  return (
+    <ErrorState
+      error={error}
+      title={isMissing ? missing : failed}
+      retry={isMissing ? undefined : retry}
+    >
+      {children}
+    </ErrorState>
+  )
+}

@@ -1,7 +1,6 @@
 import { useEffect } from 'preact/hooks'
-import { ApiError } from '../api'
 import { PageHeader } from '../components/page-header'
-import { ErrorState, Loading } from '../components/states'
+import { LoadError, Loading } from '../components/states'
 import { contractVersions, validationReports } from '../data-api'
 import { formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
@@ -21,14 +20,13 @@ export function ContractPage({ name }: { name: string }) {
   const crumbs = [{ label: 'Data', href: '/data?tab=contracts' }]
   if (state.status === 'loading') return <Loading label="Loading the contract…" />
   if (state.status === 'error') {
-    const isMissing = state.error instanceof ApiError && state.error.status === 404
     return (
       <>
         <PageHeader crumbs={crumbs} title={name} />
-        <ErrorState
+        <LoadError
           error={state.error}
-          title={isMissing ? `There is no contract named “${name}”` : 'Could not load it'}
-          retry={isMissing ? undefined : state.reload}
+          missing={`There is no contract named “${name}”`}
+          retry={state.reload}
         />
       </>
     )

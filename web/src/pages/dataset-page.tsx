@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ApiError } from '../api'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
-import { ErrorState, Loading } from '../components/states'
+import { ErrorState, LoadError, Loading } from '../components/states'
 import { Tabs } from '../components/tabs'
 import {
   compareVersions,
@@ -31,19 +30,18 @@ export function DatasetPage({ name, query }: { name: string; query: URLSearchPar
   const crumbs = [{ label: 'Data', href: '/data' }]
   if (versions.status === 'loading') return <Loading label="Loading versions…" />
   if (versions.status === 'error') {
-    const isMissing = versions.error instanceof ApiError && versions.error.status === 404
     return (
       <>
         <PageHeader crumbs={crumbs} title={name} />
-        <ErrorState
+        <LoadError
           error={versions.error}
-          title={isMissing ? `There is no dataset named “${name}”` : 'Could not load it'}
-          retry={isMissing ? undefined : versions.reload}
+          missing={`There is no dataset named “${name}”`}
+          retry={versions.reload}
         >
           <Link href="/data" class="button">
             All datasets
           </Link>
-        </ErrorState>
+        </LoadError>
       </>
     )
   }

@@ -1,9 +1,8 @@
 import { useEffect } from 'preact/hooks'
-import { ApiError } from '../api'
 import { ConfirmButton } from '../components/confirm-dialog'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
-import { ErrorState, Loading } from '../components/states'
+import { LoadError, Loading } from '../components/states'
 import { formatTime } from '../lib/format'
 import { useLive } from '../lib/use-live'
 import {
@@ -35,19 +34,18 @@ export function DeploymentPage({ name }: { name: string }) {
   const crumbs = [{ label: 'Deployments', href: '/deployments' }]
   if (state.status === 'loading') return <Loading label="Loading the deployment…" />
   if (state.status === 'error') {
-    const isMissing = state.error instanceof ApiError && state.error.status === 404
     return (
       <>
         <PageHeader crumbs={crumbs} title={name} />
-        <ErrorState
+        <LoadError
           error={state.error}
-          title={isMissing ? `There is no deployment named “${name}”` : 'Could not load it'}
-          retry={isMissing ? undefined : state.reload}
+          missing={`There is no deployment named “${name}”`}
+          retry={state.reload}
         >
           <Link href="/deployments" class="button">
             All deployments
           </Link>
-        </ErrorState>
+        </LoadError>
       </>
     )
   }

@@ -1,8 +1,7 @@
 import { useEffect } from 'preact/hooks'
-import { ApiError } from '../api'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
-import { ErrorState, Loading } from '../components/states'
+import { LoadError, Loading } from '../components/states'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import {
@@ -38,19 +37,19 @@ export function ModelPage({ name, query }: { name: string; query: URLSearchParam
   const crumbs = [{ label: 'Models', href: '/models' }]
   if (state.status === 'loading') return <Loading label="Loading the model…" />
   if (state.status === 'error') {
-    const isMissing = state.error instanceof ApiError && state.error.status === 404
     return (
       <>
         <PageHeader crumbs={crumbs} title={name} />
-        <ErrorState
+        <LoadError
           error={state.error}
-          title={isMissing ? `There is no model named “${name}”` : 'Could not load the model'}
-          retry={isMissing ? undefined : state.reload}
+          missing={`There is no model named “${name}”`}
+          failed="Could not load the model"
+          retry={state.reload}
         >
           <Link href="/models" class="button">
             All models
           </Link>
-        </ErrorState>
+        </LoadError>
       </>
     )
   }

@@ -1,8 +1,7 @@
 import { useEffect } from 'preact/hooks'
-import { ApiError } from '../api'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
-import { EmptyState, ErrorState, Loading } from '../components/states'
+import { EmptyState, LoadError, Loading } from '../components/states'
 import { useLive } from '../lib/use-live'
 import {
   alertStates,
@@ -69,19 +68,19 @@ export function MonitorDetailPage({ name }: { name: string }) {
   )
   if (state.status === 'loading') return <Loading label="Loading monitors…" />
   if (state.status === 'error') {
-    const isMissing = state.error instanceof ApiError && state.error.status === 404
     return (
       <>
         {header}
-        <ErrorState
+        <LoadError
           error={state.error}
-          title={isMissing ? `There is no deployment named “${name}”` : 'Could not load monitors'}
-          retry={isMissing ? undefined : state.reload}
+          missing={`There is no deployment named “${name}”`}
+          failed="Could not load monitors"
+          retry={state.reload}
         >
           <Link href="/monitoring" class="button">
             All deployments
           </Link>
-        </ErrorState>
+        </LoadError>
       </>
     )
   }

@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ApiError } from '../api'
 import { DagGraph } from '../components/dag-graph'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
-import { ErrorState, Loading } from '../components/states'
+import { LoadError, Loading } from '../components/states'
 import { formatDuration, formatTime } from '../lib/format'
 import { useLive } from '../lib/use-live'
 import { pipelineRun, rerunPipeline, type PipelineRunDetail, type StepRun } from '../pipelines-api'
@@ -23,19 +22,19 @@ export function PipelineRunPage({ runId, query }: { runId: string; query: URLSea
   const crumbs = [{ label: 'Pipelines', href: '/pipelines' }]
   if (run.status === 'loading') return <Loading label="Loading the pipeline run…" />
   if (run.status === 'error') {
-    const isMissing = run.error instanceof ApiError && run.error.status === 404
     return (
       <>
         <PageHeader crumbs={crumbs} title={`Run ${runId}`} />
-        <ErrorState
+        <LoadError
           error={run.error}
-          title={isMissing ? `There is no pipeline run “${runId}”` : 'Could not load the run'}
-          retry={isMissing ? undefined : run.reload}
+          missing={`There is no pipeline run “${runId}”`}
+          failed="Could not load the run"
+          retry={run.reload}
         >
           <Link href="/pipelines" class="button">
             All pipeline runs
           </Link>
-        </ErrorState>
+        </LoadError>
       </>
     )
   }

@@ -1,8 +1,7 @@
 import { useEffect } from 'preact/hooks'
-import { ApiError } from '../api'
 import { Link } from '../components/link'
 import { PageHeader } from '../components/page-header'
-import { ErrorState, Loading } from '../components/states'
+import { LoadError, Loading } from '../components/states'
 import { validationReport, type ExpectationResult, type ValidationReport } from '../data-api'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
@@ -61,14 +60,13 @@ export function ValidationReportPage({ id }: { id: string }) {
   const crumbs = [{ label: 'Data', href: '/data?tab=reports' }]
   if (report.status === 'loading') return <Loading label="Loading the report…" />
   if (report.status === 'error') {
-    const isMissing = report.error instanceof ApiError && report.error.status === 404
     return (
       <>
         <PageHeader crumbs={crumbs} title={`Report ${id}`} />
-        <ErrorState
+        <LoadError
           error={report.error}
-          title={isMissing ? `There is no validation report “${id}”` : 'Could not load it'}
-          retry={isMissing ? undefined : report.reload}
+          missing={`There is no validation report “${id}”`}
+          retry={report.reload}
         />
       </>
     )
