@@ -1,6 +1,7 @@
 import type { EmpiricalCdf } from './empirical-cdf.js'
 import { InvalidParameterError } from '../shared/errors.js'
-import { mergeSorted, mergeWeighted, sortPrefix } from './sorted-arrays.js'
+import { samplerRaiseAt } from './kll-sampler.js'
+import { concat, mergeIntoSorted, mergeSorted, mergeWeighted, sortPrefix } from './sorted-arrays.js'
 
 const MIN_LEVEL_CAPACITY = 8 // DataSketches' m
 const DEFAULT_K = 200
@@ -8,11 +9,6 @@ const DEFAULT_K = 200
 const LEVEL0_BATCH = 32
 // Sampled items wait in a buffer of this size before they are sorted into their level.
 const SAMPLED_BATCH = 64
-// DataSketches' all-ranks bound at 99% confidence is ≈ 2.446 / k^0.9433; over 2.576 it is σ.
-const Z99 = 2.576
-// The sampler may add at most this fraction of the compactors' own rank-error σ; in quadrature
-// the total grows by 25% (k = 1000 with the sampler is then as accurate as k = 800 without).
-const SAMPLER_SHARE = 0.75
 
 /** Plain-JSON form of a {@link KllSketch}. */
 export interface KllSketchJson {
@@ -41,8 +37,8 @@ export interface KllSketchJson {
  * On long streams the lowest levels are replaced by a sampler, as Karnin, Lang & Liberty
  * propose: of each block of 2^s consecutive values one, picked at random, enters level s with
  * weight 2^s. That skips the sorting the bottom levels would do for the other values. The block
- * size grows with n only while the sampler's rank error (σ ≤ √(n·2^s)/2) stays under 3/4 of the
- * compactors' σ, so the total error is at most 1.25 times the bound above. A caller that knows
+ * size grows with n only while the total error stays within 1.25 times the bound above (see
+ * kll-sampler.ts; k = 1000 sampled is as accurate as k = 800 not). A caller that knows
  * how many values will come (`expectedCount`) lets the sampler start at its final block size;
  * the bound then holds once that many have been added.
  */
@@ -80,7 +76,7 @@ export class KllSketch {
     this.rngState = seed >>> 0 || 1
     this.expectedCount = expectedCount
     this.addLevel()
-    this.raiseAt = this.nextRaiseAt()
+    this.raiseAt = samplerRaiseAt(k, 0)
   }
 
   /** Number of values added (non-finite values are not counted). */
@@ -266,7 +262,10 @@ export class KllSketch {
       if (fill === block.length) {
         this.n += added
         added = 0
-        this.sample(block[this.randomBelow(block.length)] ?? 0)
+        // Of the full block, one value at a random position joins the sampled queue.
+        this.coin()
+        this.sampled[this.sampledCount++] = block[Math.floor((this.rngState / 2 ** 32) * fill)] ?? 0
+        if (this.sampledCount === this.sampled.length) this.mergeSampled()
         fill = 0
         this.raiseSamplingLevel(0)
         block = this.block
@@ -278,12 +277,6 @@ export class KllSketch {
     this.maxValue = max
   }
 
-  /** Queues a sampled item for level s; a full queue is sorted and merged into that level. */
-  private sample(item: number): void {
-    this.sampled[this.sampledCount++] = item
-    if (this.sampledCount === this.sampled.length) this.mergeSampled()
-  }
-
   private mergeSampled(): void {
     const count = this.sampledCount
     if (count === 0) return
@@ -292,16 +285,9 @@ export class KllSketch {
     while (this.levels.length <= h) this.addLevel()
     const items = this.sampled
     sortPrefix(items, count)
-    // Merge from the back, in place, as compaction does (level h ≥ 1 is kept sorted).
+    // Level h ≥ 1 is kept sorted.
     const size = this.sizes[h] ?? 0
-    const level = this.reserve(h, size + count)
-    let i = count - 1
-    let j = size - 1
-    for (let o = size + count - 1; i >= 0; o--) {
-      const x = items[i] ?? 0
-      if (j >= 0 && (level[j] ?? 0) > x) level[o] = level[j--] ?? 0
-      else level[o] = items[i--] ?? 0
-    }
+    mergeIntoSorted(this.reserve(h, size + count), size, items, 0, 1, count)
     this.sizes[h] = size + count
     this.retained += count
     while (this.retained >= this.totalCapacity) this.compress()
@@ -332,24 +318,12 @@ export class KllSketch {
     const n = Math.max(this.n + coming, this.expectedCount)
     if (n < this.raiseAt) return
     let level = this.samplingLevel
-    while (n >= this.nextRaiseAt(level)) level++
+    while (n >= samplerRaiseAt(this.k, level)) level++
     this.mergeSampled()
     this.samplingLevel = level
     this.block = new Float64Array(2 ** level)
     while (this.levels.length <= level) this.addLevel()
-    this.raiseAt = this.nextRaiseAt()
-  }
-
-  /** The n from which blocks of 2^(level+1) keep the sampler's variance n·2^s/4 ≤ (share·σ·n)². */
-  private nextRaiseAt(level = this.samplingLevel): number {
-    const sigma = (SAMPLER_SHARE * 2.446) / this.k ** 0.9433 / Z99
-    return 2 ** (level + 1) / (4 * sigma * sigma)
-  }
-
-  /** A uniform integer in [0, bound), bound a power of two ≤ 2^31. */
-  private randomBelow(bound: number): number {
-    this.coin()
-    return Math.floor((this.rngState / 2 ** 32) * bound)
+    this.raiseAt = samplerRaiseAt(this.k, level)
   }
 
   private levelItems(h: number): Float64Array {
@@ -404,16 +378,7 @@ export class KllSketch {
     const promoted = (size - keep) / 2
     const aboveSize = sizes[h + 1] ?? 0
     const above = this.reserve(h + 1, aboveSize + promoted)
-    let i = keep + this.coin() + 2 * (promoted - 1) // last promoted item
-    let j = aboveSize - 1
-    for (let o = aboveSize + promoted - 1; i >= keep; o--) {
-      const x = items[i] ?? 0
-      if (j >= 0 && (above[j] ?? 0) > x) above[o] = above[j--] ?? 0
-      else {
-        above[o] = x
-        i -= 2
-      }
-    }
+    mergeIntoSorted(above, aboveSize, items, keep + this.coin(), 2, promoted)
     sizes[h + 1] = aboveSize + promoted
     sizes[h] = keep
     this.retained -= promoted
@@ -427,11 +392,4 @@ export class KllSketch {
     this.rngState = x >>> 0
     return this.rngState >>> 31
   }
-}
-
-function concat(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
 }

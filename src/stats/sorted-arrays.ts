@@ -83,3 +83,36 @@ export function upperBound(sorted: Float64Array, x: number): number {
   }
   return lo
 }
+
+/**
+ * Merges `count` ascending items of `source` (from index `first`, every `stride`-th) into the
+ * ascending first `size` items of `target`, in place from the back: `target` must hold
+ * `size + count`. Nothing is allocated.
+ */
+export function mergeIntoSorted(
+  target: Float64Array,
+  size: number,
+  source: Float64Array,
+  first: number,
+  stride: number,
+  count: number,
+): void {
+  let i = first + stride * (count - 1)
+  let j = size - 1
+  for (let o = size + count - 1; i >= first; o--) {
+    const x = source[i] ?? 0
+    if (j >= 0 && (target[j] ?? 0) > x) target[o] = target[j--] ?? 0
+    else {
+      target[o] = x
+      i -= stride
+    }
+  }
+}
+
+/** `a` then `b`, in a new array. */
+export function concat(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
