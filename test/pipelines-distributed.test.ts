@@ -74,20 +74,20 @@ function journal(path: string): [string, string, string][] {
 }
 
 /**
- * Waits until `minimumDone` steps are done and a step has started but not finished, and returns
- * the pid of the worker running it (from the journal, so the step's own code is under way).
+ * Waits until `minimumDone` steps are done and a step starts (its `start` line is new since the
+ * previous look, so nearly all of its sleep is still ahead), and returns the pid of the worker
+ * running it. A step seen late in its sleep could end, with its whole layer, before the kill lands
+ * on a loaded machine, leaving the victim nothing to lose.
  */
 async function busyWorkerPid(path: string, minimumDone: number): Promise<number> {
+  let seen = 0
   for (;;) {
     const lines = journal(path)
-    const finished = new Set(
-      lines.filter(([what]) => what === 'done').map(([, step, pid]) => `${step} ${pid}`),
-    )
-    const busy = lines.find(
-      ([what, step, pid]) => what === 'start' && !finished.has(`${step} ${pid}`),
-    )
-    if (finished.size >= minimumDone && busy) return Number(busy[2])
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    const done = lines.filter(([what]) => what === 'done').length
+    const fresh = lines.slice(seen).find(([what]) => what === 'start')
+    seen = lines.length
+    if (done >= minimumDone && fresh) return Number(fresh[2])
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
 
@@ -128,7 +128,7 @@ describe.skipIf(!postgres)('distributed pipelines on PostgreSQL', () => {
         writeFileSync(path, '')
         const started = await lathe.pipelines.run(FANOUT, {
           executor: 'distributed',
-          params: { journal: path, sleepMs: 300 },
+          params: { journal: path, sleepMs: 1000 },
         })
         const victim = await busyWorkerPid(path, 12)
         await kill(workers.find((w) => w.pid === victim)!)
