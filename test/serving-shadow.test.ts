@@ -83,7 +83,8 @@ for (const backend of testBackends) {
       expect(primary?.version).toBe(1)
       expect(shadowed[0]!.version).toBe(2)
       const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
-      expect(metrics).toContain('lathe_shadow_worker_up 1')
+      expect(metrics).toContain('lathe_model_worker_up{role="shadow"} 1')
+      expect(metrics).toContain('lathe_model_worker_up{role="primary"} 1')
       expect(metrics).toMatch(
         /lathe_shadow_rows_total\{deployment="churn",version="2",result="agree"\} \d+/,
       )

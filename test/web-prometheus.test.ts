@@ -12,7 +12,7 @@ const GAUGES: RuntimeGauges = {
   weights: [],
   shadows: [],
   log: { written: 0, dropped: 0, failed: 0 },
-  shadowWorker: false,
+  workers: { primary: false, shadow: false },
 }
 
 describe('the dashboard’s /metrics reader', () => {

@@ -20,6 +20,8 @@ export class ModelCache {
   constructor(
     private readonly deps: Pick<ServingDeps, 'artifacts' | 'registry' | 'clock'>,
     private readonly graceMs = 30_000,
+    /** Told of each version unloaded, to free its copies elsewhere (the model workers). */
+    private readonly onUnload: (model: string, version: number) => void = () => {},
   ) {}
 
   /** The loaded version, loading it once. @throws NotFoundError, InvalidParameterError */
@@ -67,7 +69,7 @@ export class ModelCache {
       const loaded = await entry.loading.catch(() => undefined)
       if (loaded && loaded.inFlight > 0) continue
       this.#entries.delete(key)
-      await loaded?.onnx.session.release().catch(() => {})
+      await this.#unload(loaded)
     }
   }
 
@@ -77,10 +79,13 @@ export class ModelCache {
     this.#sweeper = undefined
     const entries = [...this.#entries.values()]
     this.#entries.clear()
-    for (const entry of entries) {
-      const loaded = await entry.loading.catch(() => undefined)
-      await loaded?.onnx.session.release().catch(() => {})
-    }
+    for (const entry of entries) await this.#unload(await entry.loading.catch(() => undefined))
+  }
+
+  async #unload(loaded: LoadedModel | undefined): Promise<void> {
+    if (!loaded) return
+    this.onUnload(loaded.model, loaded.version)
+    await loaded.onnx.session.release().catch(() => {})
   }
 
   #startSweeper(): void {

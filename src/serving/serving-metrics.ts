@@ -21,7 +21,8 @@ export interface RuntimeGauges {
   }[]
   readonly log: { readonly written: number; readonly dropped: number; readonly failed: number }
   /** Whether shadow copies run on their worker thread (else in the main thread). */
-  readonly shadowWorker: boolean
+  /** Whether callers' requests and shadows run on their worker threads. */
+  readonly workers: { readonly primary: boolean; readonly shadow: boolean }
 }
 
 const PREFIX = 'lathe'
@@ -124,13 +125,13 @@ function renderGauges(text: PromText, gauges: RuntimeGauges): void {
   )
   const log = Object.entries(gauges.log).map(([result, value]): Sample => [{ result }, value])
   emit(text, 'inference_log_entries_total', 'counter', 'Inference log entries by outcome.', log)
-  const worker: Sample[] = [[{}, gauges.shadowWorker ? 1 : 0]]
+  const workers = Object.entries(gauges.workers).map(([role, up]): Sample => [{ role }, up ? 1 : 0])
   emit(
     text,
-    'shadow_worker_up',
+    'model_worker_up',
     'gauge',
-    'Shadows run off the main thread (1) or on it (0).',
-    worker,
+    'Models run on a worker thread (1) or on the event loop (0), for callers and for shadows.',
+    workers,
   )
 }
 

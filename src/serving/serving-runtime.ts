@@ -7,7 +7,7 @@ import type { ModelCache } from './model-cache.js'
 import type { ModelOutputs } from './prediction-output.js'
 import type { RawTable } from './raw-table.js'
 import type { RuntimeGauges, ServingMetrics } from './serving-metrics.js'
-import type { ShadowPool } from './shadow-pool.js'
+import type { ModelWorker } from './model-worker.js'
 import { runShadow, type ShadowLogger } from './shadow-runner.js'
 import { routesToCanary } from './traffic.js'
 import type { Protocol, Variant } from './version-series.js'
@@ -31,6 +31,12 @@ export interface InferResult {
   readonly outputs: ModelOutputs
 }
 
+/** Where models run off the event loop: one worker for callers' requests, one for shadows. */
+export interface ModelWorkers {
+  readonly primary: ModelWorker
+  readonly shadow: ModelWorker
+}
+
 /**
  * The deployments this process serves, in memory: no database read per request. Each is an
  * immutable view swapped whole when its state changes (`apply`), so swaps and reloads drop no
@@ -44,7 +50,7 @@ export class ServingRuntime {
     private readonly cache: ModelCache,
     private readonly metrics: ServingMetrics,
     private readonly log: InferenceLog,
-    private readonly shadows?: ShadowPool,
+    private readonly workers?: ModelWorkers,
   ) {}
 
   /** The live view of a deployment, if this process serves it. */
@@ -131,7 +137,10 @@ export class ServingRuntime {
         d.shadow ? [{ deployment: d.spec.name, ...d.shadow.summary.toJSON() }] : [],
       ),
       log: { written: this.log.written, dropped: this.log.dropped, failed: this.log.failed },
-      shadowWorker: this.shadows?.available() ?? false,
+      workers: {
+        primary: this.workers?.primary.available() ?? false,
+        shadow: this.workers?.shadow.available() ?? false,
+      },
     }
   }
 
@@ -163,7 +172,10 @@ export class ServingRuntime {
     let outputs: ModelOutputs
     series.inFlight++
     try {
-      outputs = await loaded.predict(request.table, live.spec.config.validation)
+      const policy = live.spec.config.validation
+      outputs = this.workers
+        ? await this.workers.primary.predict(loaded, request.table, policy)
+        : await loaded.predict(request.table, policy)
     } catch (err) {
       const code = err instanceof InvalidParameterError ? 400 : 500
       series.record(request.protocol, code, (performance.now() - started) / 1000, 0)
@@ -178,7 +190,7 @@ export class ServingRuntime {
     this.#offer(live, target, request, outputs, latencyMs)
     if (live.shadow && live.candidate && target === live.stable) {
       const log: ShadowLogger = (version, out, ms) => this.#offer(live, version, request, out, ms)
-      runShadow(live, live.candidate, live.shadow, request, outputs, log, this.shadows)
+      runShadow(live, live.candidate, live.shadow, request, outputs, log, this.workers?.shadow)
     }
     return { version: loaded.version, variant: target.series.variant, outputs }
   }

@@ -17,7 +17,7 @@ import { ReleaseController } from './release-controller.js'
 import { ServingMetrics } from './serving-metrics.js'
 import type { LiveDeployment } from './live-deployment.js'
 import { ServingRuntime, type InferRequest, type InferResult } from './serving-runtime.js'
-import { ShadowPool } from './shadow-pool.js'
+import { ModelWorker } from './model-worker.js'
 
 /** Tuning of one serving process. */
 export interface ServingOptions {
@@ -55,7 +55,7 @@ export class Serving {
   /** Deployments being (re)loaded here, which exist but cannot answer yet. */
   readonly #loading = new Set<string>()
   readonly #cache: ModelCache
-  readonly #shadows: ShadowPool
+  readonly #workers = { primary: new ModelWorker(), shadow: new ModelWorker() }
   #started: Promise<void> | undefined
   #serving = false
 
@@ -65,12 +65,14 @@ export class Serving {
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
     this.maxInFlight = options.maxInFlight ?? 1024
-    this.#cache = new ModelCache(deps, options.unloadGraceMs)
+    this.#cache = new ModelCache(deps, options.unloadGraceMs, (model, version) => {
+      this.#workers.primary.unload(model, version)
+      this.#workers.shadow.unload(model, version)
+    })
     this.metrics = new ServingMetrics()
     const sinks = { db: dbLogSink(deps.store), parquet: parquetLogSink(deps.artifacts) }
     this.inferenceLog = new InferenceLog(sinks, deps.clock, { flushIntervalMs: options.logFlushMs })
-    this.#shadows = new ShadowPool()
-    this.runtime = new ServingRuntime(this.#cache, this.metrics, this.inferenceLog, this.#shadows)
+    this.runtime = new ServingRuntime(this.#cache, this.metrics, this.inferenceLog, this.#workers)
     this.deployments = new DeploymentService(deps, this.#cache, this.runtime)
     this.controller = new ReleaseController(this.runtime, this.deployments, deps.clock)
     this.batch = new BatchScoring(deps, this.#cache)
@@ -146,7 +148,8 @@ export class Serving {
   async close(): Promise<void> {
     this.controller.stop()
     await this.inferenceLog.close()
-    await this.#shadows.close()
+    await this.#workers.primary.close()
+    await this.#workers.shadow.close()
     await this.#cache.close()
   }
 

@@ -1,7 +1,7 @@
 import type { LiveDeployment, LiveVersion, ShadowState } from './live-deployment.js'
 import type { ModelOutputs } from './prediction-output.js'
 import type { InferRequest } from './serving-runtime.js'
-import type { ShadowPool } from './shadow-pool.js'
+import type { ModelWorker } from './model-worker.js'
 
 /** Logs a shadow answer (or its failure) beside the primary's, under the same request id. */
 export type ShadowLogger = (
@@ -13,7 +13,7 @@ export type ShadowLogger = (
 /**
  * Copies a request to the shadow version after the caller's answer is on its way: sampled,
  * bounded (calls beyond `maxInFlight` are dropped, never queued), cut off after `timeoutMs`, and
- * run on the shadow worker thread when there is one, so its model time is not the callers'.
+ * run on the shadow's worker thread when there is one, so its model time is not the callers'.
  * Whatever the shadow does — slow, failing, throwing — the caller's answer is already decided.
  */
 export function runShadow(
@@ -23,7 +23,7 @@ export function runShadow(
   request: InferRequest,
   primary: ModelOutputs,
   log: ShadowLogger,
-  pool?: ShadowPool,
+  worker?: ModelWorker,
 ): void {
   const plan = live.spec.config.shadow
   if (plan.sampleRate < 1 && Math.random() >= plan.sampleRate) return
@@ -32,7 +32,7 @@ export function runShadow(
     return
   }
   state.inFlight++
-  setImmediate(() => void mirror(live, shadow, state, request, primary, log, pool))
+  setImmediate(() => void mirror(live, shadow, state, request, primary, log, worker))
 }
 
 async function mirror(
@@ -42,7 +42,7 @@ async function mirror(
   request: InferRequest,
   primary: ModelOutputs,
   log: ShadowLogger,
-  pool: ShadowPool | undefined,
+  worker: ModelWorker | undefined,
 ): Promise<void> {
   const { summary } = state
   const started = performance.now()
@@ -54,8 +54,8 @@ async function mirror(
   shadow.series.inFlight++
   try {
     const policy = live.spec.config.validation
-    const outputs = pool?.available()
-      ? await pool.run(shadow.loaded, shadow.loaded.feeds(request.table, policy))
+    const outputs = worker
+      ? await worker.predict(shadow.loaded, request.table, policy)
       : await shadow.loaded.predict(request.table, policy)
     const ms = performance.now() - started
     shadow.series.record(request.protocol, 200, ms / 1000, request.table.rows)

@@ -13,7 +13,7 @@ const gauges = (summary: ShadowSummary) => ({
   weights: [],
   shadows: [{ deployment: 'd', ...summary.toJSON() }],
   log: { written: 0, dropped: 0, failed: 0 },
-  shadowWorker: true,
+  workers: { primary: true, shadow: true },
 })
 
 describe('shadow summary', () => {
