@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadModel, ModelError, type LoadedModel } from '../src/serving/loaded-model.js'
 import { ModelWorker } from '../src/serving/model-worker.js'
+import { GraphBuilder, doubleTensor } from '../src/models/onnx-graph.js'
 import { DEFAULT_CONFIG } from '../src/serving/deployment.js'
 import { recordsTable } from '../src/serving/raw-table.js'
 import type { ModelOutputs } from '../src/serving/prediction-output.js'
@@ -18,6 +19,31 @@ import {
  */
 
 const POLICY = DEFAULT_CONFIG.validation
+
+/** y = table[i]: a request whose index is past the end fails, the others do not. */
+function lookupFiles(): ModelFiles {
+  const g = new GraphBuilder()
+  const i = g.input({ name: 'i', type: 'int64', shape: ['N', 1] })
+  g.node(
+    'Gather',
+    [g.constant(doubleTensor('table', [3], [10, 20, 30])), i],
+    { axis: 0 },
+    {
+      outputs: ['y'],
+    },
+  )
+  g.output({ name: 'y', type: 'double', shape: ['N', 1] })
+  return { onnx: g.toBytes('lookup') }
+}
+
+/** total = the sum of x over every row: an output that is not one row per input row. */
+function totalFiles(): ModelFiles {
+  const g = new GraphBuilder()
+  const x = g.input({ name: 'x', type: 'double', shape: ['N', 1] })
+  g.node('ReduceSum', [x], { keepdims: 0 }, { outputs: ['total'] })
+  g.output({ name: 'total', type: 'double', shape: [] })
+  return { onnx: g.toBytes('total') }
+}
 
 function load(files: ModelFiles, version = 1): Promise<LoadedModel> {
   return loadModel('m', version, {
@@ -76,6 +102,49 @@ describe('ModelWorker', () => {
     // On the event loop the batch runs in one turn, so nothing else gets in until it ends.
     expect(await turnsDuring(() => loaded.predict(table, POLICY))).toBeLessThanOrEqual(1)
     expect(await turnsDuring(() => w.predict(loaded, table, POLICY))).toBeGreaterThan(10)
+  })
+
+  it('stacks calls that queue for one version into one run, each answered with its own rows', async () => {
+    const loaded = await load(classifierFiles({ gbdt: true }))
+    const tables = Array.from({ length: 40 }, (_, i) =>
+      recordsTable(tabularRecords(1 + (i % 3), i), 'rows'),
+    )
+    const alone = await Promise.all(tables.map((t) => loaded.predict(t, POLICY)))
+    const w = worker()
+    const answers = await Promise.all(tables.map((t) => w.predict(loaded, t, POLICY)))
+    answers.forEach((answer, i) => expect(plain(answer)).toEqual(plain(alone[i]!)))
+    expect(w.counts.calls).toBe(40)
+    expect(w.counts.runs).toBeLessThan(40)
+  })
+
+  it('fails only the call whose rows the model fails on when calls were stacked', async () => {
+    const loaded = await load(lookupFiles())
+    const w = worker()
+    const answers = await Promise.allSettled(
+      [0, 7, 2, 1].map((i) => w.predict(loaded, recordsTable([{ i }], 'rows'), POLICY)),
+    )
+    expect(answers.map((a) => a.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ])
+    const values = answers.map((a) => (a.status === 'fulfilled' ? plain(a.value).y : undefined))
+    expect(values).toEqual([[10], undefined, [30], [20]])
+    expect((answers[1] as PromiseRejectedResult).reason).toBeInstanceOf(ModelError)
+  })
+
+  it('runs calls one by one when the model’s outputs are not one row per input row', async () => {
+    const loaded = await load(totalFiles())
+    const w = worker()
+    const tables = [[1, 2], [10], [100, 200, 300]].map((xs) =>
+      recordsTable(
+        xs.map((x) => ({ x })),
+        'rows',
+      ),
+    )
+    const answers = await Promise.all(tables.map((t) => w.predict(loaded, t, POLICY)))
+    expect(answers.map((a) => plain(a).total)).toEqual([[3], [10], [600]])
   })
 
   it('reports a model failing on valid input as a ModelError naming the version', async () => {

@@ -12,7 +12,10 @@ const GAUGES: RuntimeGauges = {
   weights: [],
   shadows: [],
   log: { written: 0, dropped: 0, failed: 0 },
-  workers: { primary: false, shadow: false },
+  workers: [
+    { role: 'primary', up: false, calls: 0, runs: 0 },
+    { role: 'shadow', up: false, calls: 0, runs: 0 },
+  ],
 }
 
 describe('the dashboard’s /metrics reader', () => {

@@ -5,52 +5,57 @@ import type { ValidationPolicy } from './deployment.js'
 import { ModelError, type LoadedModel } from './loaded-model.js'
 import type { ModelOutputs } from './prediction-output.js'
 import type { RawTable } from './raw-table.js'
+import { splitOutputs, stackFeeds, type TensorData, type Tensors } from './feed-batch.js'
 
 // Plain CommonJS, evaluated in the worker, so it runs the same from sources, tests and builds.
+// A message carries runs (one per model, requests stacked); the reply has a result per run.
 const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const ort = require(workerData.ortPath)
+const { parentPort } = require('node:worker_threads')
+const ort = require(require('node:worker_threads').workerData.ortPath)
 const sessions = new Map()
+async function run(r) {
+  try {
+    const session = await sessions.get(r.key)
+    const feeds = {}
+    for (const name in r.feeds) {
+      const f = r.feeds[name]
+      feeds[name] = new ort.Tensor(f.type, f.data, f.dims)
+    }
+    const out = await session.run(feeds, r.fetches)
+    const outputs = {}
+    for (const n of r.fetches) if (out[n]) outputs[n] = { type: out[n].type, dims: out[n].dims, data: out[n].data }
+    return { outputs }
+  } catch (err) {
+    return { error: String((err && err.message) || err) }
+  }
+}
 parentPort.on('message', async (m) => {
   if (m.op === 'load') {
     const loading = ort.InferenceSession.create(m.bytes, { intraOpNumThreads: 1, logSeverityLevel: 4 })
     loading.catch(() => {})
     sessions.set(m.key, loading)
-    return
-  }
-  if (m.op === 'unload') {
+  } else if (m.op === 'unload') {
     const loading = sessions.get(m.key)
     sessions.delete(m.key)
     if (loading) loading.then((s) => s.release()).catch(() => {})
-    return
-  }
-  try {
-    const session = await sessions.get(m.key)
-    const feeds = {}
-    for (const f of m.feeds) feeds[f.name] = new ort.Tensor(f.type, f.data, f.dims)
-    const out = await session.run(feeds, m.fetches)
-    const outputs = m.fetches.filter((n) => out[n]).map((n) => ({ name: n, type: out[n].type, dims: out[n].dims, data: out[n].data }))
-    parentPort.postMessage({ id: m.id, outputs })
-  } catch (err) {
-    parentPort.postMessage({ id: m.id, error: String((err && err.message) || err) })
+  } else {
+    const results = []
+    for (const r of m.runs) results.push(await run(r))
+    parentPort.postMessage({ id: m.id, results })
   }
 })
 `
 
-interface Wire {
-  readonly name: string
-  readonly type: ort.Tensor.Type
-  readonly dims: readonly number[]
-  readonly data: ort.Tensor.DataType
-}
+/** What became of one run: its outputs, the model's failure, or the worker died first. */
+type Result = { readonly outputs: Tensors } | { readonly error: string } | { readonly lost: true }
 
-interface Reply {
-  readonly id: number
-  readonly outputs?: Wire[]
-  /** The model failed on these feeds. */
-  readonly error?: string
-  /** The worker is gone; the call never ran. */
-  readonly lost?: true
+interface Call {
+  readonly key: string
+  readonly fetches: readonly string[]
+  readonly feeds: Tensors
+  /** Run by itself: it failed (or could not be cut back out) in a stacked run. */
+  readonly alone: boolean
+  readonly resolve: (result: Result) => void
 }
 
 /**
@@ -58,16 +63,25 @@ interface Reply {
  * calling thread, so a model's time on the event loop would hold up every other request (and a
  * large batch all of them); here the event loop only parses, validates and answers, and the
  * model runs beside it on another core. Primaries and shadows each get one, so a slow shadow
- * never queues ahead of a caller's request. When the worker cannot start or dies, calls run on
- * the main thread instead (`available()` turns false); none is lost.
+ * never queues ahead of a caller's request.
+ *
+ * One message is in flight at a time. Calls arriving meanwhile wait, and go in the next message
+ * with the requests to the same version stacked into one run (dynamic batching): no call waits
+ * for a timer, and under load the batches grow by themselves. When the worker cannot start or
+ * dies, calls run on the main thread instead (`available()` turns false); none is lost.
  */
 export class ModelWorker {
   #worker: Worker | undefined
   #broken = false
   #nextId = 0
-  readonly #pending = new Map<number, (reply: Reply) => void>()
+  #busy = false
+  readonly #queue: Call[] = []
+  /** Per message in flight, what to do with each run's result. */
+  readonly #pending = new Map<number, ((result: Result) => void)[]>()
   /** Versions loaded in the worker, by `model/version`. */
   readonly #loaded = new Set<string>()
+  /** Calls sent to the worker, and model runs they took (fewer when stacked). */
+  readonly counts = { calls: 0, runs: 0 }
 
   /** @param script the worker's source (tests give one that dies, to show nothing is lost) */
   constructor(private readonly script = WORKER) {}
@@ -88,21 +102,27 @@ export class ModelWorker {
     policy: ValidationPolicy,
   ): Promise<ModelOutputs> {
     if (this.#broken) return loaded.predict(table, policy)
-    const feeds = loaded.feeds(table, policy)
+    const feeds: Record<string, TensorData> = {}
+    for (const [name, t] of Object.entries(loaded.feeds(table, policy))) {
+      feeds[name] = { type: t.type, dims: t.dims, data: t.data }
+    }
     loaded.inFlight++
-    let reply: Reply
+    let result: Result
     try {
-      reply = await this.#call(loaded, feeds)
+      result = await this.#submit(loaded, feeds)
     } finally {
       loaded.inFlight--
     }
-    if (reply.lost) return loaded.predict(table, policy)
-    if (reply.error !== undefined) {
-      throw new ModelError(loaded.version, `Model version ${loaded.version} failed: ${reply.error}`)
+    if ('lost' in result) return loaded.predict(table, policy)
+    if ('error' in result) {
+      throw new ModelError(
+        loaded.version,
+        `Model version ${loaded.version} failed: ${result.error}`,
+      )
     }
     const outputs = new Map<string, ort.Tensor>()
-    for (const o of reply.outputs ?? []) {
-      outputs.set(o.name, new ort.Tensor(o.type, o.data as Float64Array, [...o.dims]))
+    for (const [name, o] of Object.entries(result.outputs)) {
+      outputs.set(name, new ort.Tensor(o.type, o.data as Float64Array, [...o.dims]))
     }
     return outputs
   }
@@ -119,31 +139,68 @@ export class ModelWorker {
     return [...this.#loaded]
   }
 
-  /** Stops the worker. */
+  /** Stops the worker; calls still waiting run on the main thread. */
   async close(): Promise<void> {
     const worker = this.#worker
-    this.#worker = undefined
-    this.#loaded.clear()
+    this.#lose()
+    this.#broken = false
     if (worker) await worker.terminate()
   }
 
-  #call(loaded: LoadedModel, feeds: Record<string, ort.Tensor>): Promise<Reply> {
+  #submit(loaded: LoadedModel, feeds: Tensors): Promise<Result> {
     const worker = this.#start()
     const key = `${loaded.model}/${loaded.version}`
     if (!this.#loaded.has(key)) {
       worker.postMessage({ op: 'load', key, bytes: loaded.bytes })
       this.#loaded.add(key)
     }
-    const id = this.#nextId++
-    const wire: Wire[] = []
-    for (const name in feeds) {
-      const t = feeds[name]!
-      wire.push({ name, type: t.type, dims: t.dims, data: t.data })
-    }
-    return new Promise<Reply>((resolve) => {
-      this.#pending.set(id, resolve)
-      worker.postMessage({ op: 'run', id, key, feeds: wire, fetches: loaded.outputNames })
+    this.counts.calls++
+    return new Promise<Result>((resolve) => {
+      this.#queue.push({ key, fetches: loaded.outputNames, feeds, alone: false, resolve })
+      this.#pump()
     })
+  }
+
+  /** Sends every waiting call in one message, stacked by version, unless one is in flight. */
+  #pump(): void {
+    const worker = this.#worker
+    if (this.#busy || this.#queue.length === 0 || !worker) return
+    const runs: { key: string; fetches: readonly string[]; feeds: Tensors }[] = []
+    const settle: ((result: Result) => void)[] = []
+    const alone = (call: Call) => {
+      runs.push({ key: call.key, fetches: call.fetches, feeds: call.feeds })
+      settle.push(call.resolve)
+    }
+    const byKey = new Map<string, Call[]>()
+    for (const call of this.#queue.splice(0)) {
+      if (call.alone) alone(call)
+      else byKey.set(call.key, [...(byKey.get(call.key) ?? []), call])
+    }
+    for (const calls of byKey.values()) {
+      const stacked = calls.length > 1 ? stackFeeds(calls.map((c) => c.feeds)) : undefined
+      if (!stacked) {
+        calls.forEach(alone)
+        continue
+      }
+      runs.push({ key: calls[0]!.key, fetches: calls[0]!.fetches, feeds: stacked.feeds })
+      settle.push((result) => this.#unstack(calls, stacked.rows, result))
+    }
+    const id = this.#nextId++
+    this.counts.runs += runs.length
+    this.#busy = true
+    this.#pending.set(id, settle)
+    worker.postMessage({ op: 'run', id, runs })
+  }
+
+  /**
+   * Hands each stacked call its rows. When the run failed, or its outputs are not one row per
+   * input row, the calls run again one by one: a failure is then its own call's alone.
+   */
+  #unstack(calls: readonly Call[], rows: readonly number[], result: Result): void {
+    const parts = 'outputs' in result ? splitOutputs(result.outputs, rows) : undefined
+    if (parts) calls.forEach((call, i) => call.resolve({ outputs: parts[i]! }))
+    else if ('lost' in result) for (const call of calls) call.resolve(result)
+    else this.#queue.unshift(...calls.map((call) => ({ ...call, alone: true })))
   }
 
   #start(): Worker {
@@ -151,22 +208,33 @@ export class ModelWorker {
     const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node')
     const worker = new Worker(this.script, { eval: true, workerData: { ortPath } })
     worker.unref()
-    worker.on('message', (reply: Reply) => {
-      this.#pending.get(reply.id)?.(reply)
+    worker.on('message', (reply: { id: number; results: Result[] }) => {
+      const settle = this.#pending.get(reply.id)
       this.#pending.delete(reply.id)
+      this.#busy = false
+      reply.results.forEach((result, i) => settle?.[i]?.(result))
+      this.#pump()
     })
-    const fail = () => {
-      this.#broken = true
-      this.#worker = undefined
-      this.#loaded.clear()
-      for (const [id, resolve] of this.#pending) resolve({ id, lost: true })
-      this.#pending.clear()
-    }
-    worker.on('error', fail)
-    worker.on('exit', () => {
-      if (this.#worker === worker) fail()
-    })
+    worker.on('error', () => this.#fail(worker))
+    worker.on('exit', () => this.#fail(worker))
     this.#worker = worker
     return worker
+  }
+
+  #fail(worker: Worker): void {
+    if (this.#worker !== worker) return
+    this.#broken = true
+    this.#lose()
+  }
+
+  /** Forgets the worker: every call waiting on it is told it was lost. */
+  #lose(): void {
+    this.#worker = undefined
+    this.#busy = false
+    this.#loaded.clear()
+    const pending = [...this.#pending.values()]
+    this.#pending.clear()
+    for (const settle of pending.flat()) settle({ lost: true })
+    for (const call of this.#queue.splice(0)) call.resolve({ lost: true })
   }
 }

@@ -21,8 +21,13 @@ export interface RuntimeGauges {
   }[]
   readonly log: { readonly written: number; readonly dropped: number; readonly failed: number }
   /** Whether shadow copies run on their worker thread (else in the main thread). */
-  /** Whether callers' requests and shadows run on their worker threads. */
-  readonly workers: { readonly primary: boolean; readonly shadow: boolean }
+  /** The model worker threads, for callers' requests and for shadows: up, calls and runs. */
+  readonly workers: readonly {
+    readonly role: 'primary' | 'shadow'
+    readonly up: boolean
+    readonly calls: number
+    readonly runs: number
+  }[]
 }
 
 const PREFIX = 'lathe'
@@ -125,13 +130,28 @@ function renderGauges(text: PromText, gauges: RuntimeGauges): void {
   )
   const log = Object.entries(gauges.log).map(([result, value]): Sample => [{ result }, value])
   emit(text, 'inference_log_entries_total', 'counter', 'Inference log entries by outcome.', log)
-  const workers = Object.entries(gauges.workers).map(([role, up]): Sample => [{ role }, up ? 1 : 0])
+  const worker = (value: (w: RuntimeGauges['workers'][number]) => number) =>
+    gauges.workers.map((w): Sample => [{ role: w.role }, value(w)])
   emit(
     text,
     'model_worker_up',
     'gauge',
     'Models run on a worker thread (1) or on the event loop (0), for callers and for shadows.',
-    workers,
+    worker((w) => (w.up ? 1 : 0)),
+  )
+  emit(
+    text,
+    'model_worker_calls_total',
+    'counter',
+    'Scoring calls sent to a model worker.',
+    worker((w) => w.calls),
+  )
+  emit(
+    text,
+    'model_worker_runs_total',
+    'counter',
+    'Model runs those calls took: calls queued together for one version run stacked as one.',
+    worker((w) => w.runs),
   )
 }
 

@@ -137,10 +137,14 @@ export class ServingRuntime {
         d.shadow ? [{ deployment: d.spec.name, ...d.shadow.summary.toJSON() }] : [],
       ),
       log: { written: this.log.written, dropped: this.log.dropped, failed: this.log.failed },
-      workers: {
-        primary: this.workers?.primary.available() ?? false,
-        shadow: this.workers?.shadow.available() ?? false,
-      },
+      workers: (['primary', 'shadow'] as const).map((role) => {
+        const worker = this.workers?.[role]
+        return {
+          role,
+          up: worker?.available() ?? false,
+          ...(worker?.counts ?? { calls: 0, runs: 0 }),
+        }
+      }),
     }
   }
 

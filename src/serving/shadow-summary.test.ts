@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { ServingMetrics } from './serving-metrics.js'
+import { ServingMetrics, type RuntimeGauges } from './serving-metrics.js'
 import { ShadowSummary } from './shadow-summary.js'
 
 const labels = (values: string[]) =>
@@ -8,12 +8,15 @@ const labels = (values: string[]) =>
 const scores = (values: number[]) =>
   new Map([['variable', new ort.Tensor('float32', Float32Array.from(values), [values.length, 1])]])
 
-const gauges = (summary: ShadowSummary) => ({
+const gauges = (summary: ShadowSummary): RuntimeGauges => ({
   loaded: [],
   weights: [],
   shadows: [{ deployment: 'd', ...summary.toJSON() }],
   log: { written: 0, dropped: 0, failed: 0 },
-  workers: { primary: true, shadow: true },
+  workers: [
+    { role: 'primary', up: true, calls: 0, runs: 0 },
+    { role: 'shadow', up: true, calls: 0, runs: 0 },
+  ],
 })
 
 describe('shadow summary', () => {
