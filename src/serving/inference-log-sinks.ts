@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newUuid } from '../shared/ids.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
-import type { LogRow, LogSink } from './inference-log.js'
+import { yieldToEventLoop, type LogRow, type LogSink } from './inference-log.js'
 import type { ServingTables } from './schema.js'
 import type { Variant } from './version-series.js'
 
-const INSERT_BATCH = 200
+const INSERT_BATCH = 100
 const LOG_COLUMNS = [
   'request_id',
   'deployment',
@@ -22,14 +22,16 @@ const LOG_COLUMNS = [
 ] as const satisfies readonly (keyof ServingTables['inference_log'])[]
 
 /**
- * Writes log rows to the `inference_log` table, a few hundred per statement, through the store's
- * bulk insert: the query builder would cost more than the insert on this hot path.
+ * Writes log rows to the `inference_log` table, a hundred per statement (letting requests run
+ * between statements), through the store's bulk insert: the query builder would cost more than
+ * the insert on this hot path.
  */
 export function dbLogSink(store: MetadataStore): LogSink {
   return {
     async write(rows) {
       const db = store.db<ServingTables>()
       for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        if (i > 0) await yieldToEventLoop()
         const values = rows
           .slice(i, i + INSERT_BATCH)
           .map((row) => [
