@@ -14,7 +14,12 @@ export class KyselyMetadataStore implements MetadataStore {
   readonly #ddl: Ddl
   readonly #insertTexts = new Map<string, string>()
 
-  constructor(dialect: Dialect, sqlDialect: SqlDialect) {
+  /** @param afterClose runs once the connections are closed (a SQLite store's checkpointer) */
+  constructor(
+    dialect: Dialect,
+    sqlDialect: SqlDialect,
+    private readonly afterClose: () => Promise<void> = async () => {},
+  ) {
     this.#db = new Kysely<unknown>({ dialect })
     this.#ddl = {
       dialect: sqlDialect,
@@ -90,6 +95,7 @@ export class KyselyMetadataStore implements MetadataStore {
 
   async close(): Promise<void> {
     await this.#db.destroy()
+    await this.afterClose()
   }
 }
 

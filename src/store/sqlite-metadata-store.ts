@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely'
 import { KyselyMetadataStore } from './kysely-metadata-store.js'
+import { checkpointInBackground } from './sqlite-checkpointer.js'
 
 /** Opens (creating if needed) a SQLite metadata file, or `:memory:`. */
 export function openSqliteMetadataStore(path: string): KyselyMetadataStore {
@@ -16,9 +17,12 @@ export function openSqliteMetadataStore(path: string): KyselyMetadataStore {
   database.pragma('busy_timeout = 5000')
   // MLflow's LIKE is case-sensitive (ILIKE is the insensitive one); SQLite's is not by default.
   database.pragma('case_sensitive_like = ON')
+  const stopCheckpoints =
+    path === ':memory:' ? async () => {} : checkpointInBackground(path, database)
   return new KyselyMetadataStore(
     new SqliteDialect({ database: withStatementCache(database) }),
     'sqlite',
+    stopCheckpoints,
   )
 }
 
