@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +39,26 @@ describe('checkpointInBackground', () => {
     const reopened = new Database(path, { readonly: true })
     expect(reopened.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 2000 })
     reopened.close()
+  })
+
+  it('lets a process that closes its store go on to the end (the worker is awaited, not lost)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lathe-checkpoint-'))
+    dirs.push(dir)
+    const module = new URL('./sqlite-metadata-store.ts', import.meta.url).href
+    const script = `
+      import { openSqliteMetadataStore } from ${JSON.stringify(module)}
+      const store = openSqliteMetadataStore(${JSON.stringify(join(dir, 'db.sqlite'))})
+      await store.close()
+      console.log('closed')
+    `
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    )
+    expect(child.stderr).toBe('')
+    expect(child.status).toBe(0)
+    expect(child.stdout.trim()).toBe('closed')
   })
 
   it('turns SQLite’s own checkpoints back on when the worker cannot run', async () => {

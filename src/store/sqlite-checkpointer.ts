@@ -57,6 +57,7 @@ export function checkpointInBackground(
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   return async () => {
     stopped = true
+    worker.ref() // awaited below: an unreferenced worker would let the process end first
     worker.postMessage('stop')
     await exited
   }
