@@ -2,7 +2,7 @@ import type { ColumnInfo } from './column-type.js'
 import type { DataFormat } from './data-format.js'
 import { DataSession, retryWithFullSniff } from './data-session.js'
 import type { DatasetProfile } from './profile/dataset-profile.js'
-import { profileTable, type ProfileOptions } from './profile/profile-table.js'
+import { histogramEdges, profileTable, type ProfileOptions } from './profile/profile-table.js'
 
 /** What reading a file tells about it. */
 export interface DatasetReading {
@@ -30,6 +30,21 @@ export async function readDataset(
         profile,
       }
     })
+  } finally {
+    await session.close()
+  }
+}
+
+/** The histogram edges a profile of the file would have, from one pass of aggregates. */
+export async function readHistogramEdges(
+  path: string,
+  format?: DataFormat,
+): Promise<Record<string, readonly number[]>> {
+  const session = await DataSession.open()
+  try {
+    return await retryWithFullSniff(async (fullSniff) =>
+      histogramEdges(session, await session.register('data', path, { format, fullSniff })),
+    )
   } finally {
     await session.close()
   }

@@ -116,6 +116,30 @@ async function summarise(session: DataSession, table: DataTable): Promise<Summar
   return { ...row, ...fixed }
 }
 
+/** Sturges' bins over a numerical column's finite range, from the summary pass. */
+function ownEdges(summary: Summary, i: number): readonly number[] {
+  const count = numberOf(summary[`c${i}_finite`]) ?? 0
+  const min = numberOf(summary[`c${i}_min`])
+  const max = numberOf(summary[`c${i}_max`])
+  return count > 0 && min !== undefined && max !== undefined ? sturgesEdges(min, max, count) : []
+}
+
+/**
+ * The histogram edges `profileTable` would give each numerical column, from one pass of
+ * aggregates: so another dataset can be profiled on them at the same time as this one.
+ */
+export async function histogramEdges(
+  session: DataSession,
+  table: DataTable,
+): Promise<Record<string, readonly number[]>> {
+  const summary = await summarise(session, table)
+  const edges: Record<string, readonly number[]> = {}
+  table.columns.forEach((column, i) => {
+    if (profileKindOf(column.type) === 'numerical') edges[column.name] = ownEdges(summary, i)
+  })
+  return edges
+}
+
 /** Streams the numerical columns once, merging a profile per batch on fixed edges. */
 async function numericProfiles(
   session: DataSession,
@@ -126,14 +150,7 @@ async function numericProfiles(
   const columns = table.columns
     .map((column, i) => ({ column, i }))
     .filter(({ column }) => profileKindOf(column.type) === 'numerical')
-  const edges = columns.map(({ column, i }) => {
-    const given = edgesByColumn[column.name]
-    if (given) return given
-    const count = numberOf(summary[`c${i}_finite`]) ?? 0
-    const min = numberOf(summary[`c${i}_min`])
-    const max = numberOf(summary[`c${i}_max`])
-    return count > 0 && min !== undefined && max !== undefined ? sturgesEdges(min, max, count) : []
-  })
+  const edges = columns.map(({ column, i }) => edgesByColumn[column.name] ?? ownEdges(summary, i))
   const builders = columns.map(({ i }, k) =>
     NumericProfile.builder(edges[k] ?? [], {
       sketchK: SKETCH_K,
