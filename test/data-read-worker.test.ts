@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,6 +6,8 @@ import { readDataset, readHistogramEdges } from '../src/data/read-dataset.js'
 import { readDatasetInWorker } from '../src/data/read-dataset-worker.js'
 import { writeQuery } from '../src/data/write-query.js'
 import { InvalidParameterError, NotFoundError } from '../src/shared/errors.js'
+import { testBackends } from './support/backends.js'
+import { startTestLathe } from './support/lathe.js'
 
 /*
  * Two-file drift profiles the reference here and the current file on a worker thread, both on
@@ -46,6 +48,30 @@ describe('reading a dataset on a worker thread', () => {
       profile.columns.flatMap((c) => (c.numeric ? [[c.name, c.numeric.histogram.edges]] : [])),
     )
     expect(await readHistogramEdges(reference)).toEqual(own)
+  })
+
+  it('drifts two large files with the current one profiled on a worker, as one by one would', async () => {
+    // Over the 4 MiB from which the current file goes to a worker.
+    const big = (shift: number) => sample(shift).replace('range(5000)', 'range(400000)')
+    const reference = join(dir, 'big-reference.csv')
+    const current = join(dir, 'big-current.csv')
+    await writeQuery(big(0), reference, 'csv')
+    await writeQuery(big(2), current, 'csv')
+    expect(statSync(current).size).toBeGreaterThan(4 * 1024 * 1024)
+    const t = await startTestLathe(testBackends[0]!)
+    try {
+      const { profiles, report } = await t.lathe.data.profiles.drift(
+        { path: reference },
+        { path: current },
+      )
+      const alone = await readDataset(reference)
+      expect(profiles.reference).toEqual(alone.profile)
+      const edges = await readHistogramEdges(reference)
+      expect(profiles.current).toEqual((await readDataset(current, undefined, { edges })).profile)
+      expect(report.columns.find((c) => c.name === 'amount')?.result?.isDrifted).toBe(true)
+    } finally {
+      await t.close()
+    }
   })
 
   it('throws the error class reading here would throw', async () => {

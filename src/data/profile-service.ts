@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import type { NumericSample } from '../stats/index.js'
 import type { DataFormat } from './data-format.js'
 import type { DataInput } from './data-input.js'
@@ -36,6 +37,9 @@ interface Profiled {
   readonly data: DataSide
   readonly profile: DatasetProfile
 }
+
+/** Files at least this large are profiled on a worker thread when two are read at once. */
+const WORKER_MIN_BYTES = 4 * 1024 * 1024
 
 // 2M numbers per side: 32 MB at 16 bytes each (the values, then their sorted copy).
 const EXACT_VALUES = 2_000_000
@@ -150,7 +154,9 @@ export class ProfileService {
     if (version?.profile && !rescan) return { data: sideOf(version), profile: version.profile }
     const known = version ? { ref: { name: version.name, version: version.version } } : input
     return this.datasets.withInput(known, async (file) => {
-      const read = await (inWorker ? readDatasetInWorker : readDataset)(file.path, file.format, {
+      // A worker costs a start (~0.2 s) that only a large file pays back.
+      const worker = inWorker && (await stat(file.path)).size >= WORKER_MIN_BYTES
+      const read = await (worker ? readDatasetInWorker : readDataset)(file.path, file.format, {
         edges,
       })
       const data = version

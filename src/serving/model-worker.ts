@@ -173,8 +173,10 @@ export class ModelWorker {
     }
     const byKey = new Map<string, Call[]>()
     for (const call of this.#queue.splice(0)) {
+      const group = byKey.get(call.key)
       if (call.alone) alone(call)
-      else byKey.set(call.key, [...(byKey.get(call.key) ?? []), call])
+      else if (group) group.push(call)
+      else byKey.set(call.key, [call])
     }
     for (const calls of byKey.values()) {
       const stacked = calls.length > 1 ? stackFeeds(calls.map((c) => c.feeds)) : undefined
