@@ -57,6 +57,9 @@ for (const backend of testBackends) {
       const smoke = created.release!.gates.find((g) => g.gate === 'smoke')!
       expect(smoke).toMatchObject({ passed: true })
       expect(smoke.detail).toMatch(/golden set holdout@golden \(40 rows\)/)
+      // The smoke test ran on the model worker, off the event loop that answers requests.
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+      expect(metrics).toMatch(/lathe_model_worker_calls_total\{role="primary"\} [1-9]/)
     })
 
     it('fails a release on a golden set the candidate cannot take, keeping the serving version', async () => {

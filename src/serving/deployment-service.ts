@@ -37,7 +37,9 @@ export class DeploymentService {
     private readonly cache: ModelCache,
     private readonly runtime: ServingRuntime,
   ) {
-    this.gates = new GateRunner(deps, cache)
+    this.gates = new GateRunner(deps, cache, (loaded, table, policy) =>
+      runtime.predict(loaded, table, policy),
+    )
   }
 
   /** @throws NotFoundError */

@@ -4,7 +4,7 @@ import type { DeploymentConfig, DeploymentTarget, GateResult } from './deploymen
 import type { LoadedModel } from './loaded-model.js'
 import type { ModelCache } from './model-cache.js'
 import { recordsTable, type RawTable } from './raw-table.js'
-import { runPreReleaseGates } from './release-gates.js'
+import { runPreReleaseGates, type Predict } from './release-gates.js'
 
 const GOLDEN_ROWS = 10_000
 
@@ -13,6 +13,7 @@ export class GateRunner {
   constructor(
     private readonly deps: ServingDeps,
     private readonly cache: ModelCache,
+    private readonly predict: Predict,
   ) {}
 
   /** The version a target names now. @throws NotFoundError for an unknown model, alias or version */
@@ -42,7 +43,7 @@ export class GateRunner {
       return [{ gate: 'signature', passed: false, detail, atMs: nowMs }]
     }
     const golden = await this.#golden(config.goldenSet)
-    return runPreReleaseGates({ candidate, current, config, golden, nowMs })
+    return runPreReleaseGates({ candidate, current, config, golden, nowMs, predict: this.predict })
   }
 
   async #golden(ref: string | undefined): Promise<RawTable | undefined> {

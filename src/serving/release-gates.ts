@@ -1,7 +1,8 @@
 import type { ColumnSpec, TensorSpec } from '../models/index.js'
-import type { DeploymentConfig, GateName, GateResult } from './deployment.js'
+import type { DeploymentConfig, GateName, GateResult, ValidationPolicy } from './deployment.js'
 import type { LoadedModel } from './loaded-model.js'
 import { exampleTable } from './model-package.js'
+import type { ModelOutputs } from './prediction-output.js'
 import type { RawTable } from './raw-table.js'
 
 const SERVABLE_COLUMNS = new Set(['boolean', 'integer', 'long', 'float', 'double', 'string'])
@@ -15,7 +16,16 @@ export interface GateInput {
   /** The deployment's golden set, read. */
   readonly golden: RawTable | undefined
   readonly nowMs: number
+  /** Runs a model as serving does (on its worker, off the event loop). */
+  readonly predict: Predict
 }
+
+/** Checks a table against a version's signature and runs it. */
+export type Predict = (
+  loaded: LoadedModel,
+  table: RawTable,
+  policy: ValidationPolicy,
+) => Promise<ModelOutputs>
 
 type Verdict = { passed: boolean; detail: string }
 
@@ -70,7 +80,7 @@ function signatureGate({ candidate }: GateInput): Verdict {
 }
 
 async function runSmoke(
-  candidate: LoadedModel,
+  { candidate, predict }: GateInput,
   table: RawTable,
   what: string,
 ): Promise<string | undefined> {
@@ -79,7 +89,7 @@ async function runSmoke(
   const policy = { extraColumns: 'ignore', missingValues: 'allow', maxRows: table.rows } as const
   let outputs
   try {
-    outputs = await candidate.predict(table, policy)
+    outputs = await predict(candidate, table, policy)
   } catch (err) {
     return `The ${what} failed: ${(err as Error).message}`
   }
@@ -107,12 +117,12 @@ async function smokeGate(input: GateInput): Promise<Verdict> {
     } catch (err) {
       return { passed: false, detail: `The input example is malformed: ${(err as Error).message}` }
     }
-    const problem = await runSmoke(candidate, table, 'input example')
+    const problem = await runSmoke(input, table, 'input example')
     if (problem) return { passed: false, detail: problem }
     ran.push(`input example (${table.rows} rows)`)
   }
   if (golden) {
-    const problem = await runSmoke(candidate, golden, `golden set ${config.goldenSet}`)
+    const problem = await runSmoke(input, golden, `golden set ${config.goldenSet}`)
     if (problem) return { passed: false, detail: problem }
     ran.push(`golden set ${config.goldenSet} (${golden.rows} rows)`)
   }

@@ -1,8 +1,8 @@
 import { InvalidParameterError, NotFoundError } from '../shared/errors.js'
-import type { Deployment } from './deployment.js'
+import type { Deployment, ValidationPolicy } from './deployment.js'
 import type { InferenceLog } from './inference-log.js'
 import { buildLive, type LiveDeployment, type LiveVersion } from './live-deployment.js'
-import { ModelError } from './loaded-model.js'
+import { ModelError, type LoadedModel } from './loaded-model.js'
 import type { ModelCache } from './model-cache.js'
 import type { ModelOutputs } from './prediction-output.js'
 import type { RawTable } from './raw-table.js'
@@ -119,6 +119,17 @@ export class ServingRuntime {
     }
   }
 
+  /**
+   * Checks a table against a version's signature and runs it on the primary model worker (in
+   * process without one). Requests and release gates both run models through here.
+   * @throws InvalidParameterError for bad input, ModelError when the model fails
+   */
+  predict(loaded: LoadedModel, table: RawTable, policy: ValidationPolicy): Promise<ModelOutputs> {
+    return this.workers
+      ? this.workers.primary.predict(loaded, table, policy)
+      : loaded.predict(table, policy)
+  }
+
   /** Gauges for `/metrics`. */
   gauges(): RuntimeGauges {
     const live = this.list()
@@ -176,10 +187,7 @@ export class ServingRuntime {
     let outputs: ModelOutputs
     series.inFlight++
     try {
-      const policy = live.spec.config.validation
-      outputs = this.workers
-        ? await this.workers.primary.predict(loaded, request.table, policy)
-        : await loaded.predict(request.table, policy)
+      outputs = await this.predict(loaded, request.table, live.spec.config.validation)
     } catch (err) {
       const code = err instanceof InvalidParameterError ? 400 : 500
       series.record(request.protocol, code, (performance.now() - started) / 1000, 0)
