@@ -284,6 +284,13 @@ for (const backend of testBackends) {
         [
           'POST',
           '/api/v1/deployments',
+          { name: 'x', model: 'churn', config: { batching: 'yes' } },
+          400,
+          /batching/,
+        ],
+        [
+          'POST',
+          '/api/v1/deployments',
           { name: 'x', model: 'churn', surprise: true },
           400,
           /surprise/,

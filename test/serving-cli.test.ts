@@ -73,6 +73,8 @@ for (const backend of testBackends) {
         '10,100',
         '--pii',
         'city=hash',
+        '--batching',
+        'off',
         '--json',
       )
       expect(created.exitCode).toBe(0)
@@ -80,7 +82,11 @@ for (const backend of testBackends) {
         name: 'churn-api',
         version: 1,
         strategy: 'canary',
-        config: { canary: { steps: [10, 100] }, logging: { pii: { city: 'hash' } } },
+        config: {
+          canary: { steps: [10, 100] },
+          logging: { pii: { city: 'hash' } },
+          batching: false,
+        },
       })
       expect((await deploy('list')).out).toMatch(/churn-api.*churn.*@champion.*canary/)
       const released = JSON.parse(
@@ -119,6 +125,9 @@ for (const backend of testBackends) {
       await expect(
         deploy('create', 'x', '--model', 'churn', '--pii', 'email=shred'),
       ).rejects.toThrow(/--pii email must be one of drop, hash, keep/)
+      await expect(
+        deploy('create', 'x', '--model', 'churn', '--batching', 'maybe'),
+      ).rejects.toThrow(/--batching must be one of on, off, got 'maybe'/)
       await expect(
         predict('--model', 'churn', '--input', input, '--output', 'out.csv'),
       ).rejects.toThrow(/--output must be a .parquet file/)

@@ -117,6 +117,14 @@ describe('ModelWorker', () => {
     expect(w.counts.runs).toBeLessThan(40)
   })
 
+  it('runs every call by itself when stacking is off (rows that are not independent)', async () => {
+    const loaded = await load(classifierFiles())
+    const w = worker()
+    const tables = Array.from({ length: 12 }, (_, i) => recordsTable(tabularRecords(2, i), 'rows'))
+    await Promise.all(tables.map((t) => w.predict(loaded, t, POLICY, { stack: false })))
+    expect(w.counts).toEqual({ calls: 12, runs: 12 })
+  })
+
   it('fails only the call whose rows the model fails on when calls were stacked', async () => {
     const loaded = await load(lookupFiles())
     const w = worker()

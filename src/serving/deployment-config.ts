@@ -18,6 +18,7 @@ export interface ConfigPatch {
   /** A dataset version reference; null removes it. */
   readonly goldenSet?: string | null | undefined
   readonly allowSchemaChange?: boolean | undefined
+  readonly batching?: boolean | undefined
 }
 
 function defined<T extends object>(patch: T | undefined): Partial<T> {
@@ -100,6 +101,7 @@ export function mergeConfig(base: DeploymentConfig, patch: ConfigPatch = {}): De
     validation: { ...base.validation, ...defined(patch.validation) },
     logging,
     allowSchemaChange: patch.allowSchemaChange ?? base.allowSchemaChange,
+    batching: patch.batching ?? base.batching,
     ...(goldenSet === undefined ? {} : { goldenSet }),
   }
   checkConfig(merged)

@@ -8,6 +8,7 @@ import type {
   ReleaseStatus,
   Strategy,
 } from './deployment.js'
+import { DEFAULT_CONFIG } from './deployment.js'
 import type { ServingTables } from './schema.js'
 
 /** A handle on the serving tables: the store's or a transaction's. */
@@ -47,7 +48,11 @@ function deploymentFromRow(row: DeploymentRow, release: Release | undefined): De
     version: Number(row.version),
     previousVersion: row.previous_version === null ? undefined : Number(row.previous_version),
     release,
-    config: JSON.parse(row.config) as DeploymentConfig,
+    // Configurations stored before a setting existed take its default.
+    config: {
+      batching: DEFAULT_CONFIG.batching,
+      ...(JSON.parse(row.config) as Partial<DeploymentConfig>),
+    } as DeploymentConfig,
     revision: Number(row.revision),
     createdAtMs: Number(row.created_at),
     updatedAtMs: Number(row.updated_at),

@@ -84,6 +84,11 @@ export interface DeploymentConfig {
   readonly goldenSet?: string | undefined
   /** Let a release take inputs the serving version does not (callers must change first). */
   readonly allowSchemaChange: boolean
+  /**
+   * Stack requests that queue for one version into one model run (dynamic batching). Off for a
+   * model whose rows are not scored independently of each other.
+   */
+  readonly batching: boolean
 }
 
 /** A release gate, in the order they run. */
@@ -155,6 +160,7 @@ export const DEFAULT_CONFIG: DeploymentConfig = {
   validation: { extraColumns: 'ignore', missingValues: 'allow', maxRows: 10_000 },
   logging: { sampleRate: 1, pii: {}, sink: 'db' },
   allowSchemaChange: false,
+  batching: true,
 }
 
 /** Whether a release still routes traffic to (or mirrors it onto) its candidate. */

@@ -53,7 +53,7 @@ interface Call {
   readonly key: string
   readonly fetches: readonly string[]
   readonly feeds: Tensors
-  /** Run by itself: it failed (or could not be cut back out) in a stacked run. */
+  /** Run by itself: batching is off, or it failed (or could not be cut out) in a stacked run. */
   readonly alone: boolean
   readonly resolve: (result: Result) => void
 }
@@ -93,13 +93,14 @@ export class ModelWorker {
 
   /**
    * Checks the table against the version's signature, then runs the model on the worker (or
-   * here, when the worker is gone).
+   * here, when the worker is gone); `stack: false` keeps the call out of stacked runs.
    * @throws InvalidParameterError for bad input, ModelError when the model fails
    */
   async predict(
     loaded: LoadedModel,
     table: RawTable,
     policy: ValidationPolicy,
+    { stack = true } = {},
   ): Promise<ModelOutputs> {
     if (this.#broken) return loaded.predict(table, policy)
     const feeds: Record<string, TensorData> = {}
@@ -109,7 +110,7 @@ export class ModelWorker {
     loaded.inFlight++
     let result: Result
     try {
-      result = await this.#submit(loaded, feeds)
+      result = await this.#submit(loaded, feeds, !stack)
     } finally {
       loaded.inFlight--
     }
@@ -147,7 +148,7 @@ export class ModelWorker {
     if (worker) await worker.terminate()
   }
 
-  #submit(loaded: LoadedModel, feeds: Tensors): Promise<Result> {
+  #submit(loaded: LoadedModel, feeds: Tensors, alone: boolean): Promise<Result> {
     const worker = this.#start()
     const key = `${loaded.model}/${loaded.version}`
     if (!this.#loaded.has(key)) {
@@ -156,7 +157,7 @@ export class ModelWorker {
     }
     this.counts.calls++
     return new Promise<Result>((resolve) => {
-      this.#queue.push({ key, fetches: loaded.outputNames, feeds, alone: false, resolve })
+      this.#queue.push({ key, fetches: loaded.outputNames, feeds, alone, resolve })
       this.#pump()
     })
   }

@@ -124,9 +124,14 @@ export class ServingRuntime {
    * process without one). Requests and release gates both run models through here.
    * @throws InvalidParameterError for bad input, ModelError when the model fails
    */
-  predict(loaded: LoadedModel, table: RawTable, policy: ValidationPolicy): Promise<ModelOutputs> {
+  predict(
+    loaded: LoadedModel,
+    table: RawTable,
+    policy: ValidationPolicy,
+    options: { stack?: boolean } = {},
+  ): Promise<ModelOutputs> {
     return this.workers
-      ? this.workers.primary.predict(loaded, table, policy)
+      ? this.workers.primary.predict(loaded, table, policy, options)
       : loaded.predict(table, policy)
   }
 
@@ -187,7 +192,8 @@ export class ServingRuntime {
     let outputs: ModelOutputs
     series.inFlight++
     try {
-      outputs = await this.predict(loaded, request.table, live.spec.config.validation)
+      const { validation, batching } = live.spec.config
+      outputs = await this.predict(loaded, request.table, validation, { stack: batching })
     } catch (err) {
       const code = err instanceof InvalidParameterError ? 400 : 500
       series.record(request.protocol, code, (performance.now() - started) / 1000, 0)

@@ -55,7 +55,9 @@ async function mirror(
   try {
     const policy = live.spec.config.validation
     const outputs = worker
-      ? await worker.predict(shadow.loaded, request.table, policy)
+      ? await worker.predict(shadow.loaded, request.table, policy, {
+          stack: live.spec.config.batching,
+        })
       : await shadow.loaded.predict(request.table, policy)
     const ms = performance.now() - started
     shadow.series.record(request.protocol, 200, ms / 1000, request.table.rows)

@@ -60,6 +60,7 @@ export const DeploymentConfigBody = z.strictObject({
     .optional(),
   golden_set: z.string().min(1).max(300).nullable().optional(),
   allow_schema_change: z.boolean().optional(),
+  batching: z.boolean().optional(),
 })
 export type DeploymentConfigBody = z.infer<typeof DeploymentConfigBody>
 

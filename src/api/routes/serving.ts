@@ -33,6 +33,7 @@ export function configPatch(body: C.DeploymentConfigBody | undefined): ConfigPat
     logging: rename(body.logging, camel),
     goldenSet: body.golden_set,
     allowSchemaChange: body.allow_schema_change,
+    batching: body.batching,
   }
 }
 
@@ -45,6 +46,7 @@ function configJson(c: DeploymentConfig) {
     logging: rename(c.logging, snake),
     golden_set: c.goldenSet ?? null,
     allow_schema_change: c.allowSchemaChange,
+    batching: c.batching,
   }
 }
 

@@ -84,7 +84,11 @@ function configFromFlags(o: Flags): ConfigPatch {
   }
   const golden = typeof o.golden === 'string' ? o.golden : undefined
   const allowSchemaChange = o.allowSchemaChange === true ? true : undefined
-  return { ...patch, goldenSet: golden, allowSchemaChange }
+  const batching =
+    typeof o.batching === 'string'
+      ? oneOf(o.batching, '--batching', ['on', 'off']) === 'on'
+      : undefined
+  return { ...patch, goldenSet: golden, allowSchemaChange, batching }
 }
 
 function configOptions(command: Command): Command {
@@ -93,6 +97,7 @@ function configOptions(command: Command): Command {
   return command
     .option('--golden <ref>', 'dataset version every release is smoke-tested on (name@golden)')
     .option('--allow-schema-change', 'let a release take inputs the serving version does not')
+    .option('--batching <on|off>', 'stack queued requests into one model run (default on)')
     .option('--json', 'print JSON')
 }
 
