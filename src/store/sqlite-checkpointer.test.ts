@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -24,7 +25,7 @@ function open(): { path: string; db: Database.Database } {
 describe('checkpointInBackground', () => {
   it('takes checkpoints off the writing connection, moving the log into the file itself', async () => {
     const { path, db } = open()
-    const stop = checkpointInBackground(path, db)
+    const stop = checkpointInBackground(path, db, { startAfterMs: 0 })
     await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0))
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)')
     for (let i = 0; i < 2000; i++) insert.run('x'.repeat(200))
@@ -41,20 +42,27 @@ describe('checkpointInBackground', () => {
     reopened.close()
   })
 
-  it('lets a process that closes its store go on to the end (the worker is awaited, not lost)', () => {
+  it('lets a process that stops it go on to the end, started or not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lathe-checkpoint-'))
     dirs.push(dir)
-    const module = new URL('./sqlite-metadata-store.ts', import.meta.url).href
+    const module = new URL('./sqlite-checkpointer.ts', import.meta.url).href
     const script = `
-      import { openSqliteMetadataStore } from ${JSON.stringify(module)}
-      const store = openSqliteMetadataStore(${JSON.stringify(join(dir, 'db.sqlite'))})
-      await store.close()
+      import Database from 'better-sqlite3'
+      import { checkpointInBackground } from ${JSON.stringify(module)}
+      const path = ${JSON.stringify(join(dir, 'db.sqlite'))}
+      const db = new Database(path)
+      db.pragma('journal_mode = WAL')
+      await checkpointInBackground(path, db)() // stopped before it started
+      const stop = checkpointInBackground(path, db, { startAfterMs: 0 })
+      await new Promise((resolve) => setTimeout(resolve, 1)) // started, still booting
+      await stop()
+      db.close()
       console.log('closed')
     `
     const child = spawnSync(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', script],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) },
     )
     expect(child.stderr).toBe('')
     expect(child.status).toBe(0)
@@ -63,7 +71,9 @@ describe('checkpointInBackground', () => {
 
   it('turns SQLite’s own checkpoints back on when the worker cannot run', async () => {
     const { db } = open()
-    checkpointInBackground(join(tmpdir(), 'no-such-dir', 'missing', 'db.sqlite'), db)
+    checkpointInBackground(join(tmpdir(), 'no-such-dir', 'missing', 'db.sqlite'), db, {
+      startAfterMs: 0,
+    })
     db.pragma('wal_autocheckpoint = 0')
     await vi.waitFor(() => expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000))
     db.close()
