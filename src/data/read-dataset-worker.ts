@@ -67,7 +67,7 @@ function runWorker(job: Job): Promise<Outcome | undefined> {
   return new Promise((resolve) => {
     let worker: Worker
     try {
-      worker = new Worker(entry, { eval: eval_, workerData: job })
+      worker = new Worker(entry, { eval: eval_, workerData: { readDataset: job } })
     } catch {
       resolve(undefined)
       return
@@ -84,8 +84,9 @@ function runWorker(job: Job): Promise<Outcome | undefined> {
   })
 }
 
-if (!isMainThread && parentPort && (workerData as Job | undefined)?.path !== undefined) {
-  const job = workerData as Job
+// The worker's side: a thread started by `runWorker` (its workerData says so) reads its job.
+const job = isMainThread ? undefined : (workerData as { readDataset?: Job } | null)?.readDataset
+if (job !== undefined && parentPort) {
   const port = parentPort
   readDataset(job.path, job.format, job.options).then(
     (reading) => port.postMessage({ reading } satisfies Outcome),
