@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { LoggedRequest } from '../serving/index.js'
 import type { MonitorService, WindowReader } from './monitor-service.js'
 import type { WebhookOutbox } from './webhook-outbox.js'
@@ -58,7 +59,7 @@ export class MonitorScheduler {
         for (let i = 0; i < this.catchUp && start + w <= now; i++, start += w) {
           await this.monitors.run(monitor.id, { startMs: start, endMs: start + w }, read)
           // Let requests waiting on this process run between windows.
-          await new Promise((resolve) => setImmediate(resolve))
+          await nextTurn()
         }
         this.errors.delete(monitor.id)
       } catch (err) {

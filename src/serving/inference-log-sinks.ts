@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { join } from 'node:path'
 import { newUuid } from '../shared/ids.js'
 import type { ArtifactStore, MetadataStore } from '../store/index.js'
-import { yieldToEventLoop, type LogRow, type LogSink } from './inference-log.js'
+import type { LogRow, LogSink } from './inference-log.js'
 import type { ServingTables } from './schema.js'
 import type { Variant } from './version-series.js'
 
@@ -31,7 +32,7 @@ export function dbLogSink(store: MetadataStore): LogSink {
     async write(rows) {
       const db = store.db<ServingTables>()
       for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-        if (i > 0) await yieldToEventLoop()
+        if (i > 0) await nextTurn() // lets waiting requests run
         const values = rows
           .slice(i, i + INSERT_BATCH)
           .map((row) => [

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Clock } from '../shared/clock.js'
 import type { LoggingPolicy } from './deployment.js'
 import { outputRecords, type ModelOutputs } from './prediction-output.js'
@@ -7,11 +8,6 @@ import type { Variant } from './version-series.js'
 
 /** Entries turned into rows between two turns of the event loop. */
 const SLICE = 100
-
-/** Lets waiting requests run before going on with background work. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
-}
 
 /** One answered (or failed) request, as the hot path hands it over: nothing copied yet. */
 export interface LogEntry {
@@ -162,7 +158,7 @@ export class InferenceLog {
   async #write(entries: LogEntry[]): Promise<void> {
     const bySink = new Map<LoggingPolicy['sink'], LogRow[]>()
     for (let at = 0; at < entries.length; at += SLICE) {
-      if (at > 0) await yieldToEventLoop()
+      if (at > 0) await nextTurn() // lets waiting requests run
       for (const entry of entries.slice(at, at + SLICE)) {
         const rows = bySink.get(entry.policy.sink) ?? []
         rows.push(toRow(entry))
