@@ -58,6 +58,38 @@ for (const backend of testBackends) {
       })
     })
 
+    it('shows the value a tag overwrite replaced, for experiments and runs', async () => {
+      const { experimentId, runId } = await someHistory()
+      const { tracking } = t.lathe
+      await tracking.experiments.setTag(experimentId, { key: 'team', value: 'risk' })
+      await tracking.runs.logBatch(runId, { tags: [{ key: 'stage', value: 'a' }] })
+      await tracking.runs.logBatch(runId, {
+        tags: [
+          { key: 'stage', value: 'b' },
+          { key: 'fresh', value: '1' },
+        ],
+      })
+      await t.lathe.audit.drain()
+      const tagged = await t.lathe.audit.list({ types: ['experiment.tag_set'], order: 'asc' })
+      expect(tagged.entries.map((e) => [e.before, e.after])).toEqual([
+        [null, { key: 'team', value: 'growth' }],
+        [
+          { key: 'team', value: 'growth' },
+          { key: 'team', value: 'risk' },
+        ],
+      ])
+      const logged = await t.lathe.audit.list({
+        subjects: [`run:${runId}`],
+        types: ['run.logged'],
+        order: 'asc',
+      })
+      const changes = logged.entries.map((e) => [e.before, e.after?.tags])
+      expect(changes.slice(-2)).toEqual([
+        [null, { stage: 'a' }],
+        [{ tags: { stage: 'a' } }, { stage: 'b', fresh: '1' }],
+      ])
+    })
+
     it('filters by user, type and subject prefix, and pages newest first', async () => {
       await someHistory()
       await runAs('bob', () => t.lathe.tracking.experiments.create({ name: 'other' }))

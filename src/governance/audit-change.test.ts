@@ -19,6 +19,14 @@ describe('auditChange', () => {
     })
   })
 
+  it('reads the tag values a logged batch replaced', () => {
+    const payload = { metrics: 0, tags: { stage: 'b' }, replaced_tags: { stage: 'a' } }
+    expect(auditChange('run.logged', payload)).toEqual({
+      before: { tags: { stage: 'a' } },
+      after: { metrics: 0, tags: { stage: 'b' } },
+    })
+  })
+
   it('reads a rename and a removed tag', () => {
     expect(auditChange('experiment.renamed', { from: 'a', to: 'b' })).toEqual({
       before: { name: 'a' },

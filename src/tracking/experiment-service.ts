@@ -141,9 +141,16 @@ export class ExperimentService {
     this.#checkTag(tag)
     await this.#requireActive(experimentId)
     await this.deps.store.transaction<TrackingTables, void>(async (trx) => {
+      const id = parseExperimentId(experimentId)
+      const old = await trx
+        .selectFrom('experiment_tags')
+        .select('value')
+        .where('experiment_id', '=', id)
+        .where('key', '=', tag.key)
+        .executeTakeFirst()
       await trx
         .insertInto('experiment_tags')
-        .values({ experiment_id: parseExperimentId(experimentId), key: tag.key, value: tag.value })
+        .values({ experiment_id: id, key: tag.key, value: tag.value })
         .onConflict((oc) => oc.columns(['experiment_id', 'key']).doUpdateSet({ value: tag.value }))
         .execute()
       await appendEvents(
@@ -152,7 +159,11 @@ export class ExperimentService {
           {
             type: 'experiment.tag_set',
             subject: `experiment:${experimentId}`,
-            payload: { ...tag },
+            payload: {
+              key: tag.key,
+              before: old ? { key: tag.key, value: old.value } : null,
+              after: { ...tag },
+            },
             actor: currentActor(),
           },
         ],

@@ -148,10 +148,25 @@ export async function writeParams(
   }
 }
 
-/** Sets tags, overwriting; the last value of a repeated key wins. */
-export async function writeTags(trx: Trx, runId: string, tags: readonly KeyValue[]): Promise<void> {
-  if (tags.length === 0) return
+/**
+ * Sets tags, overwriting; the last value of a repeated key wins.
+ * @returns the values it replaced with different ones, by key (for the audit log's "before")
+ */
+export async function writeTags(
+  trx: Trx,
+  runId: string,
+  tags: readonly KeyValue[],
+): Promise<Map<string, string>> {
+  const replaced = new Map<string, string>()
+  if (tags.length === 0) return replaced
   const unique = new Map(tags.map((t) => [t.key, t.value]))
+  const existing = await trx
+    .selectFrom('run_tags')
+    .select(['key', 'value'])
+    .where('run_id', '=', runId)
+    .where('key', 'in', [...unique.keys()])
+    .execute()
+  for (const { key, value } of existing) if (unique.get(key) !== value) replaced.set(key, value)
   await trx
     .insertInto('run_tags')
     .values([...unique].map(([key, value]) => ({ run_id: runId, key, value })))
@@ -161,4 +176,5 @@ export async function writeTags(trx: Trx, runId: string, tags: readonly KeyValue
   // The run name and its mlflow.runName tag are one value (MLflow keeps them in sync).
   if (runName !== undefined)
     await trx.updateTable('runs').set({ run_name: runName }).where('run_id', '=', runId).execute()
+  return replaced
 }

@@ -153,8 +153,11 @@ export class RunService {
       await this.#activeRun(trx, runId)
       await writeParams(trx, runId, batch.params ?? [])
       await writeMetrics(this.deps.store, trx, runId, batch.metrics ?? [])
-      await writeTags(trx, runId, batch.tags ?? [])
-      await this.#event(trx, 'run.logged', runId, summarise(batch), now)
+      const replaced = await writeTags(trx, runId, batch.tags ?? [])
+      const summary = summarise(batch)
+      const payload =
+        replaced.size > 0 ? { ...summary, replaced_tags: Object.fromEntries(replaced) } : summary
+      await this.#event(trx, 'run.logged', runId, payload, now)
     })
   }
 
