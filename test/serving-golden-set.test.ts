@@ -60,6 +60,8 @@ for (const backend of testBackends) {
       // The smoke test ran on the model worker, off the event loop that answers requests.
       const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
       expect(metrics).toMatch(/lathe_model_worker_calls_total\{role="primary"\} [1-9]/)
+      // So this process keeps no onnxruntime session of its own: one copy of the model, not two.
+      expect(t.lathe.serving.runtime.get('churn-api')!.stable.loaded.holdsSession()).toBe(false)
     })
 
     it('fails a release on a golden set the candidate cannot take, keeping the serving version', async () => {

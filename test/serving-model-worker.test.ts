@@ -183,10 +183,12 @@ describe('ModelWorker', () => {
     const loaded = await load(classifierFiles())
     const table = recordsTable(tabularRecords(4), 'rows')
     const expected = plain(await loaded.predict(table, POLICY))
+    await loaded.release() // as a serving process holds it: its session only in the worker
     const w = worker(dies)
     const answers = await Promise.all([1, 2, 3].map(() => w.predict(loaded, table, POLICY)))
     for (const answer of answers) expect(plain(answer)).toEqual(expected)
     expect(w.available()).toBe(false)
+    expect(loaded.holdsSession()).toBe(true)
     expect(plain(await w.predict(loaded, table, POLICY))).toEqual(expected)
     expect(loaded.inFlight).toBe(0)
   })

@@ -32,7 +32,8 @@ export class ModelError extends Error {
 export interface LoadedModel {
   readonly model: string
   readonly version: number
-  readonly onnx: OnnxModel
+  /** The graph's inputs and outputs, as onnxruntime reads them. */
+  readonly graph: Pick<OnnxModel, 'inputs' | 'outputs'>
   /** The declared signature, or the one read from the graph when the package has none. */
   readonly signature: ModelSignature
   readonly declared: boolean
@@ -52,6 +53,13 @@ export interface LoadedModel {
   predict(table: RawTable, policy: ValidationPolicy): Promise<ModelOutputs>
   /** The checked feeds alone. @throws InvalidParameterError for bad input */
   feeds(table: RawTable, policy: ValidationPolicy): Record<string, ort.Tensor>
+  /** Whether this thread holds an onnxruntime session of the model now. */
+  holdsSession(): boolean
+  /**
+   * Frees this thread's session: where a model worker runs the model, a second copy here only
+   * costs memory. `predict` loads it again if it is needed (the worker gone, batch scoring).
+   */
+  release(): Promise<void>
 }
 
 function outputNamesOf(signature: ModelSignature, onnx: OnnxModel): string[] {
@@ -60,11 +68,15 @@ function outputNamesOf(signature: ModelSignature, onnx: OnnxModel): string[] {
   return declared.length > 0 ? declared : tensors
 }
 
-async function run(loaded: LoadedModel, feeds: Record<string, ort.Tensor>): Promise<ModelOutputs> {
+async function run(
+  loaded: LoadedModel,
+  session: () => Promise<ort.InferenceSession>,
+  feeds: Record<string, ort.Tensor>,
+): Promise<ModelOutputs> {
   let results: ort.InferenceSession.ReturnType
   loaded.inFlight++
   try {
-    results = await loaded.onnx.session.run(feeds, loaded.outputNames as string[])
+    results = await (await session()).run(feeds, loaded.outputNames as string[])
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause)
     throw new ModelError(loaded.version, `Model version ${loaded.version} failed: ${reason}`, {
@@ -97,10 +109,12 @@ export async function loadModel(
   const mismatches = declared ? checkSignature(signature, onnx) : []
   let inputs: CompiledInputs | undefined
   if (mismatches.length === 0) inputs = compileInputs(signature.inputs, onnx.inputs)
+  let session: Promise<ort.InferenceSession> | undefined = Promise.resolve(onnx.session)
+  const sessionNow = () => (session ??= loadOnnxModel(pkg.onnx).then((m) => m.session))
   const loaded: LoadedModel = {
     model,
     version,
-    onnx,
+    graph: { inputs: onnx.inputs, outputs: onnx.outputs },
     signature,
     declared,
     mismatches,
@@ -110,13 +124,19 @@ export async function loadModel(
     bytes: pkg.onnx,
     inFlight: 0,
     async predict(table, policy) {
-      return run(loaded, loaded.feeds(table, policy))
+      return run(loaded, sessionNow, loaded.feeds(table, policy))
     },
     feeds(table, policy) {
       if (!inputs) {
         throw new ModelError(version, `Model version ${version} does not match its signature`)
       }
       return inputs.feeds(table, policy)
+    },
+    holdsSession: () => session !== undefined,
+    async release() {
+      const held = session
+      session = undefined
+      await held?.then((s) => s.release()).catch(() => {})
     },
   }
   return loaded

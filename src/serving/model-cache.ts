@@ -2,6 +2,18 @@ import type { ServingDeps } from './deps.js'
 import { loadModel, type LoadedModel } from './loaded-model.js'
 import { readVersionPackage } from './model-package.js'
 
+export interface ModelCacheOptions {
+  /** How long a version no deployment holds stays loaded. */
+  readonly graceMs?: number | undefined
+  /** Told of each version unloaded, to free its copies elsewhere (the model workers). */
+  readonly onUnload?: ((model: string, version: number) => void) | undefined
+  /**
+   * Free each version's in-process session once loaded (its graph and checks stay): where model
+   * workers run the models, a copy here only costs memory; one is loaded again when needed.
+   */
+  readonly sessionsOnDemand?: boolean | undefined
+}
+
 interface Entry {
   readonly loading: Promise<LoadedModel>
   refs: number
@@ -17,12 +29,14 @@ export class ModelCache {
   readonly #entries = new Map<string, Entry>()
   #sweeper: NodeJS.Timeout | undefined
 
+  readonly #graceMs: number
+
   constructor(
     private readonly deps: Pick<ServingDeps, 'artifacts' | 'registry' | 'clock'>,
-    private readonly graceMs = 30_000,
-    /** Told of each version unloaded, to free its copies elsewhere (the model workers). */
-    private readonly onUnload: (model: string, version: number) => void = () => {},
-  ) {}
+    private readonly options: ModelCacheOptions = {},
+  ) {
+    this.#graceMs = options.graceMs ?? 30_000
+  }
 
   /** The loaded version, loading it once. @throws NotFoundError, InvalidParameterError */
   load(model: string, version: number): Promise<LoadedModel> {
@@ -65,7 +79,7 @@ export class ModelCache {
   async sweep(): Promise<void> {
     const now = this.deps.clock.nowMs()
     for (const [key, entry] of this.#entries) {
-      if (entry.refs > 0 || now - entry.idleSinceMs < this.graceMs) continue
+      if (entry.refs > 0 || now - entry.idleSinceMs < this.#graceMs) continue
       const loaded = await entry.loading.catch(() => undefined)
       if (loaded && loaded.inFlight > 0) continue
       this.#entries.delete(key)
@@ -84,19 +98,21 @@ export class ModelCache {
 
   async #unload(loaded: LoadedModel | undefined): Promise<void> {
     if (!loaded) return
-    this.onUnload(loaded.model, loaded.version)
-    await loaded.onnx.session.release().catch(() => {})
+    this.options.onUnload?.(loaded.model, loaded.version)
+    await loaded.release()
   }
 
   #startSweeper(): void {
     if (this.#sweeper) return
-    this.#sweeper = setInterval(() => void this.sweep(), Math.max(1000, this.graceMs / 2))
+    this.#sweeper = setInterval(() => void this.sweep(), Math.max(1000, this.#graceMs / 2))
     this.#sweeper.unref()
   }
 
   async #read(model: string, version: number): Promise<LoadedModel> {
     const location = await this.deps.registry.location(model, version)
     const pkg = await readVersionPackage(this.deps.artifacts, location)
-    return loadModel(model, version, pkg)
+    const loaded = await loadModel(model, version, pkg)
+    if (this.options.sessionsOnDemand) await loaded.release()
+    return loaded
   }
 }

@@ -65,9 +65,13 @@ export class Serving {
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024
     this.maxInFlight = options.maxInFlight ?? 1024
-    this.#cache = new ModelCache(deps, options.unloadGraceMs, (model, version) => {
-      this.#workers.primary.unload(model, version)
-      this.#workers.shadow.unload(model, version)
+    this.#cache = new ModelCache(deps, {
+      graceMs: options.unloadGraceMs,
+      sessionsOnDemand: true,
+      onUnload: (model, version) => {
+        this.#workers.primary.unload(model, version)
+        this.#workers.shadow.unload(model, version)
+      },
     })
     this.metrics = new ServingMetrics()
     const sinks = { db: dbLogSink(deps.store), parquet: parquetLogSink(deps.artifacts) }

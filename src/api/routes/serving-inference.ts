@@ -161,7 +161,7 @@ function mlflowRoutes(scope: FastifyInstance, serving: Serving): void {
 
 function metadata(live: LiveDeployment) {
   const { loaded } = live.stable
-  const tensors = (values: typeof loaded.onnx.inputs, names: readonly string[]) =>
+  const tensors = (values: typeof loaded.graph.inputs, names: readonly string[]) =>
     names.map((name) => {
       const info = values.find((v) => v.name === name)
       const typed = info?.isTensor ? info : undefined
@@ -178,8 +178,8 @@ function metadata(live: LiveDeployment) {
     name: live.spec.name,
     versions,
     platform: 'onnx_onnxv1',
-    inputs: tensors(loaded.onnx.inputs, loaded.inputNames),
-    outputs: tensors(loaded.onnx.outputs, loaded.outputNames),
+    inputs: tensors(loaded.graph.inputs, loaded.inputNames),
+    outputs: tensors(loaded.graph.outputs, loaded.outputNames),
   }
 }
 
