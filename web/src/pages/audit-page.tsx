@@ -13,6 +13,7 @@ import {
 } from '../native-api'
 import { setQuery } from '../router'
 import { pageOf } from './lineage-page'
+import { DataTable } from '../components/data-table'
 
 /** Where the dashboard shows the subject of an entry (`run:<id>`), if it has a page for it. */
 function subjectHref(subject: string): string | undefined {
@@ -113,25 +114,11 @@ function AuditFilters({ filter }: { filter: AuditFilter }) {
 
 function AuditTable({ entries }: { entries: readonly AuditEntry[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table audit-table">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Time</th>
-            <th scope="col">User</th>
-            <th scope="col">Event</th>
-            <th scope="col">Subject</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <AuditRow key={e.seq} entry={e} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable variant="audit-table" columns={['#', 'Time', 'User', 'Event', 'Subject', 'Change']}>
+      {entries.map((e) => (
+        <AuditRow key={e.seq} entry={e} />
+      ))}
+    </DataTable>
   )
 }
 

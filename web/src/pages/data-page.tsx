@@ -15,6 +15,7 @@ import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { DriftReportTable } from './drift-panel'
 import { ReportTable } from './validation-report-page'
+import { DataTable } from '../components/data-table'
 
 const TABS = [
   { id: 'datasets', label: 'Datasets' },
@@ -68,30 +69,18 @@ function DatasetList() {
 
 function DatasetTable({ datasets: list }: { datasets: readonly DatasetSummary[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table" aria-label="Datasets">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Latest version</th>
-            <th scope="col">Versions</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((d) => (
-            <tr key={d.name}>
-              <td>
-                <Link href={`/data/datasets/${encodeURIComponent(d.name)}`}>{d.name}</Link>
-              </td>
-              <td class="mono">v{d.latest_version}</td>
-              <td>{d.version_count}</td>
-              <td title={formatTime(d.updated_at)}>{formatAge(d.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="Datasets" columns={['Name', 'Latest version', 'Versions', 'Updated']}>
+      {list.map((d) => (
+        <tr key={d.name}>
+          <td>
+            <Link href={`/data/datasets/${encodeURIComponent(d.name)}`}>{d.name}</Link>
+          </td>
+          <td class="mono">v{d.latest_version}</td>
+          <td>{d.version_count}</td>
+          <td title={formatTime(d.updated_at)}>{formatAge(d.updated_at)}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 
@@ -116,28 +105,17 @@ function ContractList() {
 
 function ContractTable({ contracts: list }: { contracts: readonly ContractSummary[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table" aria-label="Contracts">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Latest version</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((c) => (
-            <tr key={c.name}>
-              <td>
-                <Link href={`/data/contracts/${encodeURIComponent(c.name)}`}>{c.name}</Link>
-              </td>
-              <td class="mono">v{c.latest_version}</td>
-              <td title={formatTime(c.updated_at)}>{formatAge(c.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="Contracts" columns={['Name', 'Latest version', 'Updated']}>
+      {list.map((c) => (
+        <tr key={c.name}>
+          <td>
+            <Link href={`/data/contracts/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+          </td>
+          <td class="mono">v{c.latest_version}</td>
+          <td title={formatTime(c.updated_at)}>{formatAge(c.updated_at)}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 

@@ -15,6 +15,7 @@ import { useAsync } from '../lib/use-async'
 import { setQuery } from '../router'
 import { DatasetProfile } from './dataset-profile'
 import { DriftPanel, DriftReportTable } from './drift-panel'
+import { DataTable } from '../components/data-table'
 
 const TABS = [
   { id: 'profile', label: 'Profile' },
@@ -83,51 +84,45 @@ function VersionTable({
   selected: number | undefined
 }) {
   return (
-    <div class="table-scroll card section">
-      <table class="table compact" aria-label="Dataset versions">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Aliases</th>
-            <th scope="col" class="end">
-              Rows
-            </th>
-            <th scope="col" class="end">
-              Size
-            </th>
-            <th scope="col">Digest</th>
-            <th scope="col">Added</th>
-            <th scope="col">Lineage</th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.version} class={v.version === selected ? 'is-selected' : undefined}>
-              <th scope="row">
-                <button
-                  type="button"
-                  class="link-button"
-                  aria-pressed={v.version === selected}
-                  onClick={() => setQuery({ version: String(v.version) }, { replace: false })}
-                >
-                  v{v.version}
-                </button>
-              </th>
-              <td>{v.aliases.join(', ')}</td>
-              <td class="end mono">{v.row_count.toLocaleString('en-US')}</td>
-              <td class="end mono">{formatBytes(v.size_bytes)}</td>
-              <td class="mono">{v.digest.slice(0, 12)}</td>
-              <td title={formatTime(v.created_at)}>
-                {formatAge(v.created_at)} by {v.created_by}
-              </td>
-              <td>
-                <Link href={`/lineage/dataset_version/${encodeURIComponent(v.id)}`}>Show</Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Dataset versions"
+      variant="compact"
+      section
+      columns={[
+        'Version',
+        'Aliases',
+        { label: 'Rows', end: true },
+        { label: 'Size', end: true },
+        'Digest',
+        'Added',
+        'Lineage',
+      ]}
+    >
+      {versions.map((v) => (
+        <tr key={v.version} class={v.version === selected ? 'is-selected' : undefined}>
+          <th scope="row">
+            <button
+              type="button"
+              class="link-button"
+              aria-pressed={v.version === selected}
+              onClick={() => setQuery({ version: String(v.version) }, { replace: false })}
+            >
+              v{v.version}
+            </button>
+          </th>
+          <td>{v.aliases.join(', ')}</td>
+          <td class="end mono">{v.row_count.toLocaleString('en-US')}</td>
+          <td class="end mono">{formatBytes(v.size_bytes)}</td>
+          <td class="mono">{v.digest.slice(0, 12)}</td>
+          <td title={formatTime(v.created_at)}>
+            {formatAge(v.created_at)} by {v.created_by}
+          </td>
+          <td>
+            <Link href={`/lineage/dataset_version/${encodeURIComponent(v.id)}`}>Show</Link>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 

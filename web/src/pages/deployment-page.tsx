@@ -15,6 +15,8 @@ import {
 } from '../serving-api'
 import { releaseSummary } from './deployments-page'
 import { TrafficTable } from './deployment-traffic'
+import { DataTable } from '../components/data-table'
+import { PassFail } from '../components/pass-fail'
 
 async function load(name: string, signal: AbortSignal) {
   const [d, history] = await Promise.all([deployment(name, signal), releases(name, signal)])
@@ -152,10 +154,8 @@ function TrafficSplit({ deployment: d }: { deployment: Deployment }) {
           <ul class="gate-list">
             {r.gates.map((g) => (
               <li key={`${g.gate}-${g.at}`}>
-                <span class={`badge ${g.passed ? 'pass' : 'fail'}`}>
-                  {g.passed ? 'pass' : 'fail'}
-                </span>{' '}
-                {g.gate} <span class="muted">{g.detail}</span>
+                <PassFail ok={g.passed} yes="pass" no="fail" /> {g.gate}{' '}
+                <span class="muted">{g.detail}</span>
               </li>
             ))}
           </ul>
@@ -200,37 +200,26 @@ function ReleaseHistory({ releases }: { releases: readonly Release[] }) {
           No releases yet. Start one with <code>lathe deploy release NAME --version N</code>.
         </p>
       ) : (
-        <div class="table-scroll card">
-          <table class="table compact" aria-label="Releases">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Strategy</th>
-                <th scope="col">Versions</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {releases.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatTime(r.created_at)}</td>
-                  <td>{r.strategy}</td>
-                  <td class="mono">
-                    {r.stable_version === null ? '—' : `v${r.stable_version}`} → v
-                    {r.candidate_version}
-                  </td>
-                  <td>
-                    <span class={`badge release-${r.status}`}>{r.status.replace('_', ' ')}</span>
-                  </td>
-                  <td class="wrap">{r.reason ?? ''}</td>
-                  <td>{r.created_by}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Releases"
+          variant="compact"
+          columns={['Started', 'Strategy', 'Versions', 'Status', 'Reason', 'By']}
+        >
+          {releases.map((r) => (
+            <tr key={r.id}>
+              <td>{formatTime(r.created_at)}</td>
+              <td>{r.strategy}</td>
+              <td class="mono">
+                {r.stable_version === null ? '—' : `v${r.stable_version}`} → v{r.candidate_version}
+              </td>
+              <td>
+                <span class={`badge release-${r.status}`}>{r.status.replace('_', ' ')}</span>
+              </td>
+              <td class="wrap">{r.reason ?? ''}</td>
+              <td>{r.created_by}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   )

@@ -3,6 +3,7 @@ import { ErrorState, Loading } from '../components/states'
 import { formatNumber } from '../lib/format'
 import { bucketQuantileMs, parseServingMetrics, type VersionCounters } from '../lib/prometheus'
 import { servingMetricsText } from '../serving-api'
+import { DataTable } from '../components/data-table'
 
 const POLL_MS = 2000
 
@@ -79,48 +80,34 @@ export function TrafficTable({ name }: { name: string }) {
         </p>
       )}
       {rows && rows.length > 0 && (
-        <div class="table-scroll card">
-          <table class="table" aria-label="Traffic per version">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Variant</th>
-                <th scope="col" class="end">
-                  Requests
-                </th>
-                <th scope="col" class="end">
-                  Requests/s
-                </th>
-                <th scope="col" class="end">
-                  p50
-                </th>
-                <th scope="col" class="end">
-                  p99
-                </th>
-                <th scope="col" class="end">
-                  Error rate
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={`${r.version}/${r.variant}`}>
-                  <th scope="row" class="mono">
-                    v{r.version}
-                  </th>
-                  <td>{r.variant}</td>
-                  <td class="end mono">{r.requests}</td>
-                  <td class="end mono">{r.rps === undefined ? '…' : r.rps.toFixed(1)}</td>
-                  <td class="end mono">{ms(bucketQuantileMs(r.buckets, 0.5))}</td>
-                  <td class="end mono">{ms(bucketQuantileMs(r.buckets, 0.99))}</td>
-                  <td class={`end mono${r.errors > 0 ? ' danger' : ''}`}>
-                    {r.requests > 0 ? `${((r.errors / r.requests) * 100).toFixed(1)}%` : '—'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Traffic per version"
+          columns={[
+            'Version',
+            'Variant',
+            { label: 'Requests', end: true },
+            { label: 'Requests/s', end: true },
+            { label: 'p50', end: true },
+            { label: 'p99', end: true },
+            { label: 'Error rate', end: true },
+          ]}
+        >
+          {rows.map((r) => (
+            <tr key={`${r.version}/${r.variant}`}>
+              <th scope="row" class="mono">
+                v{r.version}
+              </th>
+              <td>{r.variant}</td>
+              <td class="end mono">{r.requests}</td>
+              <td class="end mono">{r.rps === undefined ? '…' : r.rps.toFixed(1)}</td>
+              <td class="end mono">{ms(bucketQuantileMs(r.buckets, 0.5))}</td>
+              <td class="end mono">{ms(bucketQuantileMs(r.buckets, 0.99))}</td>
+              <td class={`end mono${r.errors > 0 ? ' danger' : ''}`}>
+                {r.requests > 0 ? `${((r.errors / r.requests) * 100).toFixed(1)}%` : '—'}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   )

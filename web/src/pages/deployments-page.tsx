@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { deployments, describeTarget, type Deployment } from '../serving-api'
+import { DataTable } from '../components/data-table'
 
 /** Every deployment: what it serves, how, and where its release stands. */
 export function DeploymentsPage() {
@@ -46,44 +47,30 @@ export function releaseSummary(d: Deployment): string {
 
 function DeploymentTable({ deployments }: { deployments: readonly Deployment[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Model</th>
-            <th scope="col">Strategy</th>
-            <th scope="col">Serving</th>
-            <th scope="col">Last release</th>
-            <th scope="col">Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {deployments.map((d) => (
-            <tr key={d.name}>
-              <td>
-                <Link href={`/deployments/${encodeURIComponent(d.name)}`}>{d.name}</Link>
-              </td>
-              <td>
-                <Link href={`/models/${encodeURIComponent(d.model)}`}>{d.model}</Link>{' '}
-                <span class="muted">{describeTarget(d.target)}</span>
-              </td>
-              <td>{d.strategy}</td>
-              <td class="mono">{releaseSummary(d)}</td>
-              <td>
-                {d.release ? (
-                  <span class={`badge release-${d.release.status}`}>
-                    {d.release.status.replace('_', ' ')}
-                  </span>
-                ) : (
-                  <span class="muted">—</span>
-                )}
-              </td>
-              <td title={formatTime(d.updated_at)}>{formatAge(d.updated_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Name', 'Model', 'Strategy', 'Serving', 'Last release', 'Updated']}>
+      {deployments.map((d) => (
+        <tr key={d.name}>
+          <td>
+            <Link href={`/deployments/${encodeURIComponent(d.name)}`}>{d.name}</Link>
+          </td>
+          <td>
+            <Link href={`/models/${encodeURIComponent(d.model)}`}>{d.model}</Link>{' '}
+            <span class="muted">{describeTarget(d.target)}</span>
+          </td>
+          <td>{d.strategy}</td>
+          <td class="mono">{releaseSummary(d)}</td>
+          <td>
+            {d.release ? (
+              <span class={`badge release-${d.release.status}`}>
+                {d.release.status.replace('_', ' ')}
+              </span>
+            ) : (
+              <span class="muted">—</span>
+            )}
+          </td>
+          <td title={formatTime(d.updated_at)}>{formatAge(d.updated_at)}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }

@@ -12,6 +12,8 @@ import {
 import { formatAge, formatNumber, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { runColor } from '../lib/theme'
+import { DataTable } from '../components/data-table'
+import { PassFail } from '../components/pass-fail'
 
 /** The stored version a side names (`customers:2`), for its profile; undefined for a file. */
 function versionOf(side: DriftSide, signal: AbortSignal): Promise<DatasetVersion | undefined> {
@@ -63,48 +65,33 @@ export function DriftPanel({ id }: { id: string }) {
 }
 
 function DriftVerdict({ report }: { report: DriftReport }) {
-  return (
-    <span class={`badge ${report.dataset.is_drifted ? 'fail' : 'pass'}`}>
-      {report.dataset.is_drifted ? 'drifted' : 'no drift'}
-    </span>
-  )
+  return <PassFail ok={!report.dataset.is_drifted} yes="no drift" no="drifted" />
 }
 
 /** Stored reports as a table, each opening its page. */
 export function DriftReportTable({ reports }: { reports: readonly DriftReport[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table" aria-label="Drift reports">
-        <thead>
-          <tr>
-            <th scope="col">Report</th>
-            <th scope="col">Verdict</th>
-            <th scope="col">Reference</th>
-            <th scope="col">Current</th>
-            <th scope="col">Drifted columns</th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {reports.map((r) => (
-            <tr key={r.id}>
-              <td class="mono">
-                <Link href={`/data/drift/${encodeURIComponent(r.id)}`}>{r.id.slice(0, 12)}</Link>
-              </td>
-              <td>
-                <DriftVerdict report={r} />
-              </td>
-              <td class="wrap">{r.reference.source}</td>
-              <td class="wrap">{r.current.source}</td>
-              <td>
-                {r.dataset.drifted_count} of {r.dataset.column_count}
-              </td>
-              <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Drift reports"
+      columns={['Report', 'Verdict', 'Reference', 'Current', 'Drifted columns', 'When']}
+    >
+      {reports.map((r) => (
+        <tr key={r.id}>
+          <td class="mono">
+            <Link href={`/data/drift/${encodeURIComponent(r.id)}`}>{r.id.slice(0, 12)}</Link>
+          </td>
+          <td>
+            <DriftVerdict report={r} />
+          </td>
+          <td class="wrap">{r.reference.source}</td>
+          <td class="wrap">{r.current.source}</td>
+          <td>
+            {r.dataset.drifted_count} of {r.dataset.column_count}
+          </td>
+          <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 
@@ -138,9 +125,7 @@ function DriftColumn({
         {c.skipped ? (
           <span class="badge">skipped</span>
         ) : (
-          <span class={`badge ${c.is_drifted ? 'fail' : 'pass'}`}>
-            {c.is_drifted ? 'drifted' : 'stable'}
-          </span>
+          <PassFail ok={!c.is_drifted} yes="stable" no="drifted" />
         )}
       </h3>
       <p class="muted">{c.skipped ?? verdictText(c)}</p>

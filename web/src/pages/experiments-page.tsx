@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states'
 import { formatAge, formatCount, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { setQuery, useLocation } from '../router'
+import { DataTable } from '../components/data-table'
 
 /** Every active experiment, newest first, with a name filter kept in the URL (`?q=`). */
 export function ExperimentsPage() {
@@ -93,33 +94,20 @@ function NoExperiments() {
 
 function ExperimentTable({ experiments }: { experiments: readonly Experiment[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">ID</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last updated</th>
-            <th scope="col">Description</th>
-          </tr>
-        </thead>
-        <tbody>
-          {experiments.map((e) => (
-            <tr key={e.experiment_id}>
-              <td>
-                <Link href={`/experiments/${encodeURIComponent(e.experiment_id)}`}>{e.name}</Link>
-              </td>
-              <td class="mono">{e.experiment_id}</td>
-              <td title={formatTime(e.creation_time)}>{formatAge(e.creation_time)}</td>
-              <td title={formatTime(e.last_update_time)}>{formatAge(e.last_update_time)}</td>
-              <td class="muted clamp">
-                {e.tags?.find((t) => t.key === 'mlflow.note.content')?.value ?? ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Name', 'ID', 'Created', 'Last updated', 'Description']}>
+      {experiments.map((e) => (
+        <tr key={e.experiment_id}>
+          <td>
+            <Link href={`/experiments/${encodeURIComponent(e.experiment_id)}`}>{e.name}</Link>
+          </td>
+          <td class="mono">{e.experiment_id}</td>
+          <td title={formatTime(e.creation_time)}>{formatAge(e.creation_time)}</td>
+          <td title={formatTime(e.last_update_time)}>{formatAge(e.last_update_time)}</td>
+          <td class="muted clamp">
+            {e.tags?.find((t) => t.key === 'mlflow.note.content')?.value ?? ''}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }

@@ -2,6 +2,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states'
 import { formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { gateReports, type GateReport } from '../registry-api'
+import { PassFail } from '../components/pass-fail'
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—'
@@ -39,9 +40,7 @@ function Report({ report }: { report: GateReport }) {
   return (
     <div class="card report">
       <div class="card-head">
-        <span class={`badge ${report.passed ? 'pass' : 'fail'}`}>
-          {report.passed ? 'Passed' : 'Failed'}
-        </span>
+        <PassFail ok={report.passed} yes="Passed" no="Failed" />
         <span class="muted">
           {formatTime(report.created_at)}
           {report.dataset && ` · on ${report.dataset}`}
@@ -70,9 +69,7 @@ function Report({ report }: { report: GateReport }) {
                 <th scope="row">{g.gate}</th>
                 <td>{g.kind}</td>
                 <td>
-                  <span class={`badge ${g.passed ? 'pass' : 'fail'}`}>
-                    {g.passed ? 'pass' : 'fail'}
-                  </span>
+                  <PassFail ok={g.passed} yes="pass" no="fail" />
                 </td>
                 <td class="end mono">{show(g.observed)}</td>
                 <td class="end mono">{show(g.threshold)}</td>

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks'
 import { formatTime } from '../lib/format'
 import { decideApproval, type Approval } from '../registry-api'
+import { DataTable } from '../components/data-table'
+import { PassFail } from '../components/pass-fail'
 
 /** Approval requests of one model, pending first; each pending one can be decided here. */
 export function ApprovalList({
@@ -26,39 +28,27 @@ export function ApprovalList({
         <PendingRequest key={r.id} request={r} onDecided={onDecided} />
       ))}
       {decided.length > 0 && (
-        <div class="table-scroll card">
-          <table class="table compact" aria-label="Decided requests">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">Request</th>
-                <th scope="col">Status</th>
-                <th scope="col">Decided by</th>
-                <th scope="col">Comment</th>
-                <th scope="col">When</th>
-              </tr>
-            </thead>
-            <tbody>
-              {decided.map((r) => (
-                <tr key={r.id}>
-                  <td class="mono muted">{r.id}</td>
-                  <td>
-                    v{r.version} as <strong>{r.alias}</strong>{' '}
-                    <span class="muted">asked by {r.requested_by}</span>
-                  </td>
-                  <td>
-                    <span class={`badge ${r.status === 'APPROVED' ? 'pass' : 'fail'}`}>
-                      {r.status.toLowerCase()}
-                    </span>
-                  </td>
-                  <td>{r.decided_by}</td>
-                  <td class="wrap">{r.comment ?? ''}</td>
-                  <td>{formatTime(r.decided_at ?? undefined)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Decided requests"
+          variant="compact"
+          columns={['#', 'Request', 'Status', 'Decided by', 'Comment', 'When']}
+        >
+          {decided.map((r) => (
+            <tr key={r.id}>
+              <td class="mono muted">{r.id}</td>
+              <td>
+                v{r.version} as <strong>{r.alias}</strong>{' '}
+                <span class="muted">asked by {r.requested_by}</span>
+              </td>
+              <td>
+                <PassFail ok={r.status === 'APPROVED'} yes="approved" no={r.status.toLowerCase()} />
+              </td>
+              <td>{r.decided_by}</td>
+              <td class="wrap">{r.comment ?? ''}</td>
+              <td>{formatTime(r.decided_at ?? undefined)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   )

@@ -16,6 +16,7 @@ import { setQuery } from '../router'
 import { ApprovalList } from './model-approvals'
 import { GateReports } from './gate-reports'
 import { AliasBadges } from './models-page'
+import { DataTable } from '../components/data-table'
 
 async function loadModel(name: string, signal: AbortSignal) {
   // The model first: an unknown name is one clear 404, not four.
@@ -84,62 +85,48 @@ function VersionTable({
 }) {
   if (versions.length === 0) return <p class="muted">This model has no versions yet.</p>
   return (
-    <div class="table-scroll card">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Aliases</th>
-            <th scope="col">Run</th>
-            <th scope="col">Created</th>
-            <th scope="col">Lineage</th>
-            <th scope="col">Gate reports</th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.version} class={v.version === selected ? 'is-selected' : undefined}>
-              <td class="mono">v{v.version}</td>
-              <td>
-                {v.aliases?.length ? (
-                  <span class="badge-list">
-                    {v.aliases.map((a) => (
-                      <span key={a} class="badge alias">
-                        {a}
-                      </span>
-                    ))}
+    <DataTable columns={['Version', 'Aliases', 'Run', 'Created', 'Lineage', 'Gate reports']}>
+      {versions.map((v) => (
+        <tr key={v.version} class={v.version === selected ? 'is-selected' : undefined}>
+          <td class="mono">v{v.version}</td>
+          <td>
+            {v.aliases?.length ? (
+              <span class="badge-list">
+                {v.aliases.map((a) => (
+                  <span key={a} class="badge alias">
+                    {a}
                   </span>
-                ) : (
-                  <span class="muted">—</span>
-                )}
-              </td>
-              <td class="mono">
-                {v.run_id ? <Link href={`/runs/${v.run_id}`}>{v.run_id.slice(0, 8)}</Link> : '—'}
-              </td>
-              <td title={formatTime(v.creation_timestamp)}>{formatAge(v.creation_timestamp)}</td>
-              <td>
-                <Link
-                  href={`/lineage/model_version/${encodeURIComponent(v.name)}/${v.version}`}
-                  aria-label={`Lineage of version ${v.version}`}
-                >
-                  Lineage
-                </Link>
-              </td>
-              <td>
-                <button
-                  type="button"
-                  class="button small"
-                  aria-pressed={v.version === selected}
-                  onClick={() => setQuery({ version: v.version }, { replace: false })}
-                >
-                  Show v{v.version}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+                ))}
+              </span>
+            ) : (
+              <span class="muted">—</span>
+            )}
+          </td>
+          <td class="mono">
+            {v.run_id ? <Link href={`/runs/${v.run_id}`}>{v.run_id.slice(0, 8)}</Link> : '—'}
+          </td>
+          <td title={formatTime(v.creation_timestamp)}>{formatAge(v.creation_timestamp)}</td>
+          <td>
+            <Link
+              href={`/lineage/model_version/${encodeURIComponent(v.name)}/${v.version}`}
+              aria-label={`Lineage of version ${v.version}`}
+            >
+              Lineage
+            </Link>
+          </td>
+          <td>
+            <button
+              type="button"
+              class="button small"
+              aria-pressed={v.version === selected}
+              onClick={() => setQuery({ version: v.version }, { replace: false })}
+            >
+              Show v{v.version}
+            </button>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 

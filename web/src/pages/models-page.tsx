@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
 import { approvals, searchModels, type Approval, type RegisteredModel } from '../registry-api'
+import { DataTable } from '../components/data-table'
 
 /** Every registered model with its newest version and its aliases. */
 export function ModelsPage() {
@@ -62,44 +63,31 @@ function ModelTable({
   const waiting = (name: string) => pending.filter((a) => a.name === name).length
   const sorted = [...models].sort((a, b) => a.name.localeCompare(b.name))
   return (
-    <div class="table-scroll card">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Latest version</th>
-            <th scope="col">Aliases</th>
-            <th scope="col">Updated</th>
-            <th scope="col">Description</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((m) => (
-            <tr key={m.name}>
-              <td>
-                <Link href={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
-                {waiting(m.name) > 0 && ' '}
-                {waiting(m.name) > 0 && (
-                  <span class="badge pending">{waiting(m.name)} awaiting approval</span>
-                )}
-              </td>
-              <td class="mono">
-                {m.latest_versions?.length
-                  ? Math.max(...m.latest_versions.map((v) => Number(v.version)))
-                  : '—'}
-              </td>
-              <td>
-                <AliasBadges aliases={m.aliases ?? []} />
-              </td>
-              <td title={formatTime(m.last_updated_timestamp)}>
-                {formatAge(m.last_updated_timestamp)}
-              </td>
-              <td class="muted clamp">{m.description ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Name', 'Latest version', 'Aliases', 'Updated', 'Description']}>
+      {sorted.map((m) => (
+        <tr key={m.name}>
+          <td>
+            <Link href={`/models/${encodeURIComponent(m.name)}`}>{m.name}</Link>
+            {waiting(m.name) > 0 && ' '}
+            {waiting(m.name) > 0 && (
+              <span class="badge pending">{waiting(m.name)} awaiting approval</span>
+            )}
+          </td>
+          <td class="mono">
+            {m.latest_versions?.length
+              ? Math.max(...m.latest_versions.map((v) => Number(v.version)))
+              : '—'}
+          </td>
+          <td>
+            <AliasBadges aliases={m.aliases ?? []} />
+          </td>
+          <td title={formatTime(m.last_updated_timestamp)}>
+            {formatAge(m.last_updated_timestamp)}
+          </td>
+          <td class="muted clamp">{m.description ?? ''}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 

@@ -2,6 +2,7 @@ import { Link } from '../components/link'
 import { formatNumber, formatTime } from '../lib/format'
 import type { AlertActionSpec, AlertRule, AlertState, TakenAction } from '../monitoring-api'
 import type { WatchedMonitor } from './monitor-detail-page'
+import { DataTable } from '../components/data-table'
 
 function describeAction(a: AlertActionSpec): string {
   if (a.kind === 'retrain') return `retrain with ${a.pipeline}`
@@ -35,54 +36,48 @@ export function AlertTable({
           <code>{`{"metric":"drift.share","op":"above","threshold":0.3}`}</code>.
         </p>
       ) : (
-        <div class="table-scroll card">
-          <table class="table" aria-label="Alert rules">
-            <thead>
-              <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Monitor</th>
-                <th scope="col">State</th>
-                <th scope="col" class="end">
-                  Last value
+        <DataTable
+          label="Alert rules"
+          columns={[
+            'Rule',
+            'Monitor',
+            'State',
+            { label: 'Last value', end: true },
+            'Fired',
+            'Resolved',
+            'On firing',
+          ]}
+        >
+          {rules.map(({ rule, monitor }) => {
+            const s = stateOf.get(rule.id)
+            const state = s?.state ?? 'not evaluated'
+            const does = [
+              ...(rule.actions ?? []).map(describeAction),
+              ...rule.webhooks.map((url) => `webhook ${url}`),
+            ]
+            return (
+              <tr key={rule.id}>
+                <th scope="row" class="mono">
+                  {ruleText(rule)}
                 </th>
-                <th scope="col">Fired</th>
-                <th scope="col">Resolved</th>
-                <th scope="col">On firing</th>
+                <td>{monitor.kind}</td>
+                <td>
+                  <span class={`badge state-${state.replace(/\s/g, '-')}`}>{state}</span>
+                </td>
+                <td class="end mono">{formatNumber(s?.last_value ?? undefined)}</td>
+                <td>{formatTime(s?.fired_at ?? undefined)}</td>
+                <td>{formatTime(s?.resolved_at ?? undefined)}</td>
+                <td class="wrap">
+                  {does.length === 0 ? (
+                    <span class="muted">notify only</span>
+                  ) : (
+                    does.map((text) => <div key={text}>{text}</div>)
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rules.map(({ rule, monitor }) => {
-                const s = stateOf.get(rule.id)
-                const state = s?.state ?? 'not evaluated'
-                const does = [
-                  ...(rule.actions ?? []).map(describeAction),
-                  ...rule.webhooks.map((url) => `webhook ${url}`),
-                ]
-                return (
-                  <tr key={rule.id}>
-                    <th scope="row" class="mono">
-                      {ruleText(rule)}
-                    </th>
-                    <td>{monitor.kind}</td>
-                    <td>
-                      <span class={`badge state-${state.replace(/\s/g, '-')}`}>{state}</span>
-                    </td>
-                    <td class="end mono">{formatNumber(s?.last_value ?? undefined)}</td>
-                    <td>{formatTime(s?.fired_at ?? undefined)}</td>
-                    <td>{formatTime(s?.resolved_at ?? undefined)}</td>
-                    <td class="wrap">
-                      {does.length === 0 ? (
-                        <span class="muted">notify only</span>
-                      ) : (
-                        does.map((text) => <div key={text}>{text}</div>)
-                      )}
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+            )
+          })}
+        </DataTable>
       )}
       {rules.length > 0 && <ActionTable actions={actions} rules={rules.map((r) => r.rule)} />}
     </section>
@@ -101,42 +96,33 @@ function ActionTable({
   }
   const ruleOf = new Map(rules.map((r) => [r.id, r]))
   return (
-    <div class="table-scroll card section">
-      <table class="table compact" aria-label="Triggered actions">
-        <thead>
-          <tr>
-            <th scope="col">Fired</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Action</th>
-            <th scope="col">Status</th>
-            <th scope="col">Target</th>
-            <th scope="col">Error</th>
+    <DataTable
+      label="Triggered actions"
+      variant="compact"
+      section
+      columns={['Fired', 'Rule', 'Action', 'Status', 'Target', 'Error']}
+    >
+      {actions.map((a) => {
+        const rule = ruleOf.get(a.rule_id)
+        return (
+          <tr key={`${a.rule_id}@${a.fired_at}#${a.index}`}>
+            <td>{formatTime(a.fired_at)}</td>
+            <td class="mono">{rule ? ruleText(rule) : a.rule_id}</td>
+            <td>{a.kind}</td>
+            <td>
+              <span class={`badge status-${a.status}`}>{a.status}</span>
+            </td>
+            <td class="mono">
+              {a.target && a.kind === 'retrain' ? (
+                <Link href={`/pipelines/runs/${encodeURIComponent(a.target)}`}>{a.target}</Link>
+              ) : (
+                (a.target ?? '')
+              )}
+            </td>
+            <td class="wrap danger">{a.error ?? ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {actions.map((a) => {
-            const rule = ruleOf.get(a.rule_id)
-            return (
-              <tr key={`${a.rule_id}@${a.fired_at}#${a.index}`}>
-                <td>{formatTime(a.fired_at)}</td>
-                <td class="mono">{rule ? ruleText(rule) : a.rule_id}</td>
-                <td>{a.kind}</td>
-                <td>
-                  <span class={`badge status-${a.status}`}>{a.status}</span>
-                </td>
-                <td class="mono">
-                  {a.target && a.kind === 'retrain' ? (
-                    <Link href={`/pipelines/runs/${encodeURIComponent(a.target)}`}>{a.target}</Link>
-                  ) : (
-                    (a.target ?? '')
-                  )}
-                </td>
-                <td class="wrap danger">{a.error ?? ''}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
-    </div>
+        )
+      })}
+    </DataTable>
   )
 }

@@ -5,6 +5,7 @@ import { formatNumber, formatTime } from '../lib/format'
 import { runColor } from '../lib/theme'
 import type { MonitorResult } from '../monitoring-api'
 import type { WatchedMonitor } from './monitor-detail-page'
+import { PassFail } from '../components/pass-fail'
 
 const TIME_AXIS: ChartOptions = { xMode: 'time', isLog: false, smoothing: 0 }
 const DRIFT_SCORE = /^drift\.(.+)\.score$/
@@ -87,9 +88,7 @@ function DriftMonitor({ watched: { monitor, results } }: { watched: WatchedMonit
                   <td class="end mono">{formatNumber(r.value)}</td>
                   <td class="end mono">{formatNumber(detail.threshold)}</td>
                   <td>
-                    <span class={`badge ${detail.isDrifted ? 'fail' : 'pass'}`}>
-                      {detail.isDrifted ? 'drifted' : 'stable'}
-                    </span>
+                    <PassFail ok={!detail.isDrifted} yes="stable" no="drifted" />
                   </td>
                   <td>{formatTime(r.window_end)}</td>
                 </tr>

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states'
 import { useAsync } from '../lib/use-async'
 import { monitors, type Monitor } from '../monitoring-api'
 import { deployments, type Deployment } from '../serving-api'
+import { DataTable } from '../components/data-table'
 
 async function load(signal: AbortSignal) {
   const [all, watching] = await Promise.all([deployments(signal), monitors(undefined, signal)])
@@ -58,29 +59,18 @@ function MonitoredTable({
   rows: readonly { deployment: Deployment; monitors: readonly Monitor[] }[]
 }) {
   return (
-    <div class="table-scroll card">
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">Deployment</th>
-            <th scope="col">Model</th>
-            <th scope="col">Monitors</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ deployment: d, monitors: list }) => (
-            <tr key={d.name}>
-              <td>
-                <Link href={`/monitoring/${encodeURIComponent(d.name)}`}>{d.name}</Link>
-              </td>
-              <td>
-                {d.model} <span class="muted">v{d.version}</span>
-              </td>
-              <td>{list.length === 0 ? <span class="muted">none</span> : kinds(list)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Deployment', 'Model', 'Monitors']}>
+      {rows.map(({ deployment: d, monitors: list }) => (
+        <tr key={d.name}>
+          <td>
+            <Link href={`/monitoring/${encodeURIComponent(d.name)}`}>{d.name}</Link>
+          </td>
+          <td>
+            {d.model} <span class="muted">v{d.version}</span>
+          </td>
+          <td>{list.length === 0 ? <span class="muted">none</span> : kinds(list)}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }

@@ -7,6 +7,7 @@ import { formatDuration, formatTime } from '../lib/format'
 import { useLive } from '../lib/use-live'
 import { pipelineRun, rerunPipeline, type PipelineRunDetail, type StepRun } from '../pipelines-api'
 import { navigate, setQuery } from '../router'
+import { DataTable } from '../components/data-table'
 
 const POLL_MS = 1000
 
@@ -159,49 +160,36 @@ function StepTable({
   selected: string | undefined
 }) {
   return (
-    <div class="table-scroll card section">
-      <table class="table compact" aria-label="Step runs">
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempt</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Needs</th>
-            <th scope="col">Tracking run</th>
-          </tr>
-        </thead>
-        <tbody>
-          {steps.map((s) => (
-            <tr key={s.step} class={s.step === selected ? 'is-selected' : undefined}>
-              <th scope="row">
-                <button
-                  type="button"
-                  class="link-button"
-                  onClick={() => setQuery({ step: s.step })}
-                >
-                  {s.step}
-                </button>
-              </th>
-              <td>
-                <span class={`badge status-${s.status}`}>{s.status}</span>
-                {s.cached_from && <span class="muted"> from {s.cached_from.slice(0, 12)}</span>}
-              </td>
-              <td>{s.attempt}</td>
-              <td>{stepDuration(s)}</td>
-              <td>{s.needs.join(', ')}</td>
-              <td class="mono">
-                {s.tracking_run_id ? (
-                  <Link href={`/runs/${s.tracking_run_id}`}>{s.tracking_run_id.slice(0, 8)}</Link>
-                ) : (
-                  ''
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Step runs"
+      variant="compact"
+      section
+      columns={['Step', 'Status', 'Attempt', 'Duration', 'Needs', 'Tracking run']}
+    >
+      {steps.map((s) => (
+        <tr key={s.step} class={s.step === selected ? 'is-selected' : undefined}>
+          <th scope="row">
+            <button type="button" class="link-button" onClick={() => setQuery({ step: s.step })}>
+              {s.step}
+            </button>
+          </th>
+          <td>
+            <span class={`badge status-${s.status}`}>{s.status}</span>
+            {s.cached_from && <span class="muted"> from {s.cached_from.slice(0, 12)}</span>}
+          </td>
+          <td>{s.attempt}</td>
+          <td>{stepDuration(s)}</td>
+          <td>{s.needs.join(', ')}</td>
+          <td class="mono">
+            {s.tracking_run_id ? (
+              <Link href={`/runs/${s.tracking_run_id}`}>{s.tracking_run_id.slice(0, 8)}</Link>
+            ) : (
+              ''
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 

@@ -6,6 +6,7 @@ import { formatAge, formatDuration, formatTime } from '../lib/format'
 import { useLive } from '../lib/use-live'
 import { pipelineRuns, type PipelineRun, type PipelineRunStatus } from '../pipelines-api'
 import { setQuery } from '../router'
+import { DataTable } from '../components/data-table'
 
 const STATUSES: readonly PipelineRunStatus[] = ['running', 'succeeded', 'failed', 'cancelled']
 
@@ -69,37 +70,26 @@ export function PipelinesPage({ query }: { query: URLSearchParams }) {
 
 function RunTable({ runs }: { runs: readonly PipelineRun[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table" aria-label="Pipeline runs">
-        <thead>
-          <tr>
-            <th scope="col">Run</th>
-            <th scope="col">Pipeline</th>
-            <th scope="col">Status</th>
-            <th scope="col">Started</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Started by</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.run_id}>
-              <td class="mono">
-                <Link href={`/pipelines/runs/${encodeURIComponent(r.run_id)}`}>
-                  {r.run_id.slice(0, 12)}
-                </Link>
-              </td>
-              <td>{r.pipeline}</td>
-              <td>
-                <span class={`badge status-${r.status}`}>{r.status}</span>
-              </td>
-              <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
-              <td>{r.ended_at ? formatDuration(r.ended_at - r.created_at) : ''}</td>
-              <td>{r.started_by}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Pipeline runs"
+      columns={['Run', 'Pipeline', 'Status', 'Started', 'Duration', 'Started by']}
+    >
+      {runs.map((r) => (
+        <tr key={r.run_id}>
+          <td class="mono">
+            <Link href={`/pipelines/runs/${encodeURIComponent(r.run_id)}`}>
+              {r.run_id.slice(0, 12)}
+            </Link>
+          </td>
+          <td>{r.pipeline}</td>
+          <td>
+            <span class={`badge status-${r.status}`}>{r.status}</span>
+          </td>
+          <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
+          <td>{r.ended_at ? formatDuration(r.ended_at - r.created_at) : ''}</td>
+          <td>{r.started_by}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }

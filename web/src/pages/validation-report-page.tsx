@@ -5,49 +5,40 @@ import { LoadError, Loading } from '../components/states'
 import { validationReport, type ExpectationResult, type ValidationReport } from '../data-api'
 import { formatAge, formatTime } from '../lib/format'
 import { useAsync } from '../lib/use-async'
+import { DataTable } from '../components/data-table'
+import { PassFail } from '../components/pass-fail'
 
 function Verdict({ success }: { success: boolean }) {
-  return <span class={`badge ${success ? 'pass' : 'fail'}`}>{success ? 'passed' : 'failed'}</span>
+  return <PassFail ok={success} yes="passed" no="failed" />
 }
 
 /** Reports as a table: verdict, contract, data, counts. */
 export function ReportTable({ reports }: { reports: readonly ValidationReport[] }) {
   return (
-    <div class="table-scroll card">
-      <table class="table" aria-label="Validation reports">
-        <thead>
-          <tr>
-            <th scope="col">Report</th>
-            <th scope="col">Verdict</th>
-            <th scope="col">Contract</th>
-            <th scope="col">Data</th>
-            <th scope="col">Failed</th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {reports.map((r) => (
-            <tr key={r.id}>
-              <td class="mono">
-                <Link href={`/data/reports/${encodeURIComponent(r.id)}`}>{r.id.slice(0, 12)}</Link>
-              </td>
-              <td>
-                <Verdict success={r.success} />
-              </td>
-              <td>
-                {r.contract.name}
-                {r.contract.version !== null && `:${r.contract.version}`}
-              </td>
-              <td class="wrap">{r.dataset.source}</td>
-              <td>
-                {r.statistics.failed} of {r.statistics.evaluated}
-              </td>
-              <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Validation reports"
+      columns={['Report', 'Verdict', 'Contract', 'Data', 'Failed', 'When']}
+    >
+      {reports.map((r) => (
+        <tr key={r.id}>
+          <td class="mono">
+            <Link href={`/data/reports/${encodeURIComponent(r.id)}`}>{r.id.slice(0, 12)}</Link>
+          </td>
+          <td>
+            <Verdict success={r.success} />
+          </td>
+          <td>
+            {r.contract.name}
+            {r.contract.version !== null && `:${r.contract.version}`}
+          </td>
+          <td class="wrap">{r.dataset.source}</td>
+          <td>
+            {r.statistics.failed} of {r.statistics.evaluated}
+          </td>
+          <td title={formatTime(r.created_at)}>{formatAge(r.created_at)}</td>
+        </tr>
+      ))}
+    </DataTable>
   )
 }
 
