@@ -1,4 +1,5 @@
 import type { StepRun } from '../pipelines-api'
+import { ArrowMarker } from './arrow-marker'
 
 const NODE_W = 170
 const NODE_H = 52
@@ -77,19 +78,7 @@ export function DagGraph({
         role="group"
         aria-label="Pipeline steps"
       >
-        <defs>
-          <marker
-            id="dag-arrow"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto"
-          >
-            <path d="M0,0 L10,5 L0,10 z" />
-          </marker>
-        </defs>
+        <ArrowMarker id="dag-arrow" />
         {[...placed.values()].flatMap((to) =>
           to.step.needs.map((need) => {
             const from = placed.get(need)

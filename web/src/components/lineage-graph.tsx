@@ -1,4 +1,5 @@
 import type { LineageEdge, LineageGraph, LineageNode, NodeRef } from '../native-api'
+import { ArrowMarker } from './arrow-marker'
 
 const NODE_W = 190
 const NODE_H = 52
@@ -170,19 +171,7 @@ export function LineageGraphView({
         role="group"
         aria-label={`Lineage of ${graph.root.kind} ${graph.root.id}`}
       >
-        <defs>
-          <marker
-            id="ln-arrow"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="7"
-            markerHeight="7"
-            orient="auto"
-          >
-            <path d="M0,0 L10,5 L0,10 z" />
-          </marker>
-        </defs>
+        <ArrowMarker id="ln-arrow" />
         {graph.edges.map((edge) => (
           <Edge
             key={`${nodeKey(edge.from)}>${edge.relation}>${nodeKey(edge.to)}`}
