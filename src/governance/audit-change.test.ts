@@ -20,7 +20,10 @@ describe('auditChange', () => {
   })
 
   it('reads the tag values a logged batch replaced', () => {
-    const payload = { metrics: 0, tags: { stage: 'b' }, replaced_tags: { stage: 'a' } }
+    const payload = {
+      before: { tags: { stage: 'a' } },
+      after: { metrics: 0, tags: { stage: 'b' } },
+    }
     expect(auditChange('run.logged', payload)).toEqual({
       before: { tags: { stage: 'a' } },
       after: { metrics: 0, tags: { stage: 'b' } },

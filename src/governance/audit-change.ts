@@ -17,18 +17,13 @@ function object(value: unknown): Record<string, unknown> | null {
 /**
  * Reads before/after out of an event payload. The convention (the registry's events follow it)
  * is explicit `before` and `after` members. Tracking's events predate it, so their shapes are
- * read here: `from_status` is the old status, `replaced_tags` the tag values a `run.logged`
- * overwrote, `experiment.renamed` carries `from`/`to`, `*.tag_deleted` removes a key,
- * `*.deleted` / `*.restored` flip the lifecycle stage. Any other payload is what the object is
- * after the change.
+ * read here: `from_status` is the old status, `experiment.renamed` carries `from`/`to`,
+ * `*.tag_deleted` removes a key, `*.deleted` / `*.restored` flip the lifecycle stage. Any other
+ * payload is what the object is after the change.
  */
 export function auditChange(type: string, payload: Payload): AuditChange {
   if ('before' in payload || 'after' in payload) {
     return { before: object(payload.before), after: object(payload.after) }
-  }
-  if ('replaced_tags' in payload) {
-    const { replaced_tags, ...after } = payload
-    return { before: { tags: replaced_tags }, after }
   }
   if ('from_status' in payload) {
     const { from_status, ...after } = payload

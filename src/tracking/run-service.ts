@@ -154,10 +154,9 @@ export class RunService {
       await writeParams(trx, runId, batch.params ?? [])
       await writeMetrics(this.deps.store, trx, runId, batch.metrics ?? [])
       const replaced = await writeTags(trx, runId, batch.tags ?? [])
-      const summary = summarise(batch)
-      const payload =
-        replaced.size > 0 ? { ...summary, replaced_tags: Object.fromEntries(replaced) } : summary
-      await this.#event(trx, 'run.logged', runId, payload, now)
+      // Before: the tag values the batch replaced (the audit log's convention of before/after).
+      const before = replaced.size > 0 ? { tags: Object.fromEntries(replaced) } : null
+      await this.#event(trx, 'run.logged', runId, { before, after: summarise(batch) }, now)
     })
   }
 
